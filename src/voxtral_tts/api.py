@@ -1,0 +1,274 @@
+"""The Python API: `VoxtralTTS.from_pretrained(folder).generate(text, voice=...)`."""
+
+from __future__ import annotations
+
+import logging
+import math
+import random
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from .audio import Audio, check_reference, load_audio
+from .checkpoint import TOKENIZER, load_model
+from .config import AUDIO_ID
+from .errors import CheckpointError, EncoderMissingError, TextError, VoiceError
+from .generate import FrameLoop, FrameRequest, generate_frames
+from .streaming import StreamDecoder, decode_frames
+from .text import PromptTokenizer
+from .voices import VoiceBank
+
+log = logging.getLogger(__name__)
+
+DEFAULT_CFG_ALPHA = 1.2
+DEFAULT_MAX_FRAMES = 2048  # vLLM-Omni's deploy default: about 164 s of audio
+MAX_TEXT_TOKENS = 1024
+
+RefAudio = str | Path | bytes | tuple[np.ndarray, int]
+
+
+@dataclass
+class Request:
+    """One utterance for `generate_batch`."""
+
+    text: str
+    voice: str | None = None
+    ref_audio: RefAudio | None = None
+    seed: int | None = None
+    cfg_alpha: float | None = None
+    max_seconds: float | None = None
+
+
+def _resolve(path: str | Path | None) -> Path:
+    if path is None:
+        raise CheckpointError(
+            "no model given and no default model is installed yet; pass the folder of a checkpoint "
+            "in the official layout (params.json, consolidated.safetensors, tekken.json)"
+        )
+    p = Path(path).expanduser()
+    if p.is_dir():
+        return p
+    if not p.exists() and "/" in str(path) and not str(path).startswith((".", "/", "~")):
+        try:  # a Hugging Face repo id such as mistralai/Voxtral-4B-TTS-2603
+            from huggingface_hub import snapshot_download
+        except ImportError:
+            raise CheckpointError(f"{path}: no such folder (install huggingface_hub to download repo ids)") from None
+        patterns = ["params.json", "consolidated.safetensors", "tekken.json", "voice_embedding/*"]
+        return Path(snapshot_download(str(path), allow_patterns=patterns))
+    raise CheckpointError(f"{path}: model folder not found")
+
+
+class VoxtralTTS:
+    """A loaded model with its tokenizer and preset voices."""
+
+    def __init__(self, folder: Path, model, tokenizer: PromptTokenizer, voices: VoiceBank) -> None:
+        self.folder = folder
+        self.model = model
+        self.args = model.args
+        self.tokenizer = tokenizer
+        self.voice_bank = voices
+
+    @classmethod
+    def from_pretrained(
+        cls, path: str | Path | None = None, device: str | torch.device | None = None, dtype: torch.dtype | None = None
+    ) -> VoxtralTTS:
+        """Load a model folder in the official layout (or a Hugging Face repo id, if huggingface_hub is
+        installed). Defaults: CUDA in bf16 when available, else CPU in fp32."""
+        folder = _resolve(path)
+        device = torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
+        dtype = dtype or (torch.bfloat16 if device.type == "cuda" else torch.float32)
+        tokenizer = PromptTokenizer(folder / TOKENIZER)
+        args, model = load_model(folder, dtype=dtype, device=device)
+        if tokenizer.vocab_size > args.backbone.vocab_size:
+            raise CheckpointError(
+                f"{folder / TOKENIZER}: vocabulary of {tokenizer.vocab_size} ids exceeds the model's {args.backbone.vocab_size}"
+            )
+        if (
+            abs(tokenizer.frame_rate - args.codec.frame_rate) > 1e-6
+            or tokenizer.sampling_rate != args.codec.sampling_rate
+        ):
+            raise CheckpointError(
+                f"{folder / TOKENIZER}: audio rate {tokenizer.sampling_rate} Hz / {tokenizer.frame_rate} fps disagrees "
+                f"with params.json ({args.codec.sampling_rate} Hz / {args.codec.frame_rate} fps)"
+            )
+        return cls(folder, model, tokenizer, VoiceBank(folder, tokenizer.voice_slots, args.backbone.dim))
+
+    @property
+    def sample_rate(self) -> int:
+        return self.args.codec.sampling_rate
+
+    @property
+    def frame_rate(self) -> float:
+        return self.args.codec.frame_rate
+
+    @property
+    def can_clone(self) -> bool:
+        return self.model.has_encoder
+
+    def voices(self) -> list[str]:
+        """Names of the preset voices this model ships."""
+        return self.voice_bank.names()
+
+    # -- prompt building -------------------------------------------------------------------------
+
+    def _reference_rows(self, ref_audio: RefAudio) -> tuple[np.ndarray, torch.Tensor]:
+        if not self.can_clone:
+            raise EncoderMissingError(
+                f"{self.folder}: this checkpoint has no codec encoder weights, so it cannot clone from reference "
+                "audio (the official release omits them); use a preset voice, or train an encoder"
+            )
+        if isinstance(ref_audio, tuple):
+            wave = load_audio(ref_audio[0], self.sample_rate, source_rate=ref_audio[1])
+            name = "reference audio"
+        else:
+            wave = load_audio(ref_audio, self.sample_rate)
+            name = "<bytes>" if isinstance(ref_audio, bytes) else str(ref_audio)
+        wave = check_reference(wave, self.sample_rate, name)
+        spf = self.args.codec.samples_per_frame
+        if wave.size % spf == 0:
+            # mistral-common counts slots as ceil(seconds * frame_rate) in floating point, which can round
+            # up one frame too many at exact multiples; one sample less keeps both counts equal.
+            wave = wave[:-1]
+        with torch.inference_mode():
+            codes = self.model.reference_codes(torch.from_numpy(wave))
+            rows = self.model.embed_frames(codes)
+        return wave, rows
+
+    def _prompt(self, text: str, voice: str | None, ref_audio: RefAudio | None) -> torch.Tensor:
+        if not isinstance(text, str) or not text.strip():
+            raise TextError("text is empty: give at least one word to speak")
+        if ref_audio is not None:
+            wave, rows = self._reference_rows(ref_audio)
+            ids = self.tokenizer.speech_ids(text, ref_audio=wave)
+        else:
+            if voice is None:
+                names = self.voices()
+                if not names:
+                    raise VoiceError(f"{self.folder}: this model has no preset voices; give reference audio")
+                voice = names[0]
+            rows = self.voice_bank.rows(voice)
+            ids = self.tokenizer.speech_ids(text, voice=voice)
+        n_text = len(ids) - PromptTokenizer.audio_slots(ids) - 5
+        if n_text > MAX_TEXT_TOKENS:
+            raise TextError(
+                f"text is {n_text} tokens, more than the {MAX_TEXT_TOKENS} one pass reads; split it into shorter parts"
+            )
+        ids_t = torch.tensor(ids, device=self.model.device)
+        slots = torch.nonzero(ids_t == AUDIO_ID).flatten()
+        if slots.numel() != rows.shape[0]:
+            raise VoiceError(f"prompt has {slots.numel()} audio slots but the voice has {rows.shape[0]} rows")
+        with torch.inference_mode():
+            emb = self.model.backbone.tok_embeddings(ids_t).clone()
+            emb[slots] = rows.to(device=emb.device, dtype=emb.dtype)
+        return emb
+
+    def _request(
+        self,
+        text: str,
+        voice: str | None,
+        ref_audio: RefAudio | None,
+        seed: int | None,
+        cfg_alpha: float | None,
+        max_seconds: float | None,
+        noise: torch.Tensor | None = None,
+    ) -> tuple[FrameRequest, int]:
+        seed = random.randrange(2**31) if seed is None else int(seed)
+        if max_seconds is not None and max_seconds <= 0:
+            raise ValueError(f"max_seconds must be positive, got {max_seconds}")
+        max_frames = DEFAULT_MAX_FRAMES if max_seconds is None else max(1, math.ceil(max_seconds * self.frame_rate))
+        prompt = self._prompt(text, voice, ref_audio)
+        room = self.args.backbone.max_seq_len - prompt.shape[0] - 2
+        if room < 1:
+            raise TextError(
+                f"the prompt ({prompt.shape[0]} positions) fills the model's context of {self.args.backbone.max_seq_len}"
+            )
+        req = FrameRequest(
+            prompt=prompt,
+            max_frames=min(max_frames, room),
+            cfg_alpha=DEFAULT_CFG_ALPHA if cfg_alpha is None else float(cfg_alpha),
+            generator=torch.Generator().manual_seed(seed),
+            noise=noise,
+        )
+        return req, seed
+
+    # -- generation -----------------------------------------------------------------------------
+
+    @torch.inference_mode()
+    def generate(
+        self,
+        text: str,
+        voice: str | None = None,
+        ref_audio: RefAudio | None = None,
+        seed: int | None = None,
+        cfg_alpha: float | None = None,
+        max_seconds: float | None = None,
+        noise: torch.Tensor | None = None,
+    ) -> Audio:
+        """Synthesize `text` with a preset `voice` or by cloning `ref_audio` (a path, encoded bytes, or
+        (samples, sample_rate)). `seed` makes the result reproducible; `noise` [frames, n_acoustic]
+        replaces the random flow-matching start points (for cross-checks)."""
+        req, seed = self._request(text, voice, ref_audio, seed, cfg_alpha, max_seconds, noise)
+        loop = FrameLoop(self.model, [req])
+        frames = []
+        while not loop.done:
+            f, produced = loop.step()
+            if produced[0]:
+                frames.append(f[0])
+        stacked = torch.stack(frames) if frames else torch.zeros(0, self.args.audio.n_codebooks, dtype=torch.long)
+        wave = decode_frames(self.model.codec, stacked)
+        return Audio(
+            wave.numpy(),
+            self.sample_rate,
+            seed=seed,
+            frames=stacked.cpu().numpy(),
+            stop_reason=loop.stop_reason[0] or "",
+        )
+
+    @torch.inference_mode()
+    def generate_batch(self, requests: list[Request]) -> list[Audio]:
+        """Several utterances in one batched frame loop; each result equals its own `generate` call."""
+        reqs, seeds = zip(
+            *(self._request(r.text, r.voice, r.ref_audio, r.seed, r.cfg_alpha, r.max_seconds) for r in requests)
+        )
+        all_frames = generate_frames(self.model, list(reqs))
+        return [
+            Audio(decode_frames(self.model.codec, f).numpy(), self.sample_rate, seed=s, frames=f.cpu().numpy())
+            for f, s in zip(all_frames, seeds)
+        ]
+
+    def stream(
+        self,
+        text: str,
+        voice: str | None = None,
+        ref_audio: RefAudio | None = None,
+        seed: int | None = None,
+        cfg_alpha: float | None = None,
+        max_seconds: float | None = None,
+        noise: torch.Tensor | None = None,
+    ) -> Iterator[np.ndarray]:
+        """Yield float32 waveform chunks as frames are generated: a 5-frame (0.4 s) first chunk, then
+        2 s chunks. Joined, they equal `generate(...)` with the same arguments."""
+        with torch.inference_mode():
+            req, seed = self._request(text, voice, ref_audio, seed, cfg_alpha, max_seconds, noise)
+            t0 = time.perf_counter()
+            loop = FrameLoop(self.model, [req])
+            dec = StreamDecoder(self.model.codec)
+        first = True
+        while True:
+            with torch.inference_mode():
+                if loop.done:
+                    chunk = dec.flush()
+                    if chunk is None:
+                        return
+                else:
+                    f, produced = loop.step()
+                    chunk = dec.push(f[0]) if produced[0] else None
+            if chunk is not None:
+                if first:
+                    log.info("first audio after %.3f s", time.perf_counter() - t0)
+                    first = False
+                yield chunk.numpy()
