@@ -1,0 +1,64 @@
+"""Tiny random checkpoints in the official layout, built once per test session."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import torch
+from safetensors.torch import load_file, save_file
+
+from voxtral_tts import VoxtralTTS
+from voxtral_tts.tiny import make_tiny_checkpoint
+
+WEIGHTS = "consolidated.safetensors"
+
+
+@pytest.fixture(scope="session")
+def tiny_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_tiny_checkpoint(tmp_path_factory.mktemp("tiny"), seed=0)
+
+
+@pytest.fixture(scope="session")
+def tiny_no_encoder_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_tiny_checkpoint(tmp_path_factory.mktemp("tiny_noenc"), seed=0, with_encoder=False)
+
+
+@pytest.fixture(scope="session")
+def long_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A tiny model that never chooses [END_AUDIO], so outputs run to the frame limit."""
+    folder = make_tiny_checkpoint(tmp_path_factory.mktemp("tiny_long"), seed=1)
+    state = load_file(str(folder / WEIGHTS))
+    # With a zero END row, END would win only if all 64 code logits were negative at once.
+    state["acoustic_transformer.semantic_codebook_output.weight"][1] = 0.0
+    save_file(state, str(folder / WEIGHTS))
+    return folder
+
+
+@pytest.fixture(scope="session")
+def tts(tiny_dir: Path) -> VoxtralTTS:
+    return VoxtralTTS.from_pretrained(tiny_dir, device="cpu")
+
+
+@pytest.fixture(scope="session")
+def long_tts(long_dir: Path) -> VoxtralTTS:
+    return VoxtralTTS.from_pretrained(long_dir, device="cpu")
+
+
+@pytest.fixture()
+def ref_wav(tmp_path: Path) -> Path:
+    """4 s of a voiced-like test signal at 16 kHz stereo, to exercise resampling and downmixing."""
+    import numpy as np
+    import soundfile as sf
+
+    sr = 16000
+    t = np.arange(4 * sr) / sr
+    f0 = 120 + 20 * np.sin(2 * np.pi * 0.5 * t)
+    sig = 0.3 * np.sin(2 * np.pi * np.cumsum(f0) / sr) * (0.6 + 0.4 * np.sin(2 * np.pi * 3 * t))
+    path = tmp_path / "ref.flac"
+    sf.write(path, np.stack([sig, 0.8 * sig], axis=1), sr)
+    return path
+
+
+def frames_of(tts_: VoxtralTTS, *args, **kw) -> torch.Tensor:
+    return torch.from_numpy(tts_.generate(*args, **kw).frames)

@@ -1,0 +1,155 @@
+"""The frame loop: determinism, stopping, batching, streaming."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from voxtral_tts import Request, VoxtralTTS
+from voxtral_tts.generate import FrameLoop
+from voxtral_tts.streaming import StreamDecoder, decode_frames
+
+
+def test_same_seed_same_audio_other_seed_other_audio(long_tts: VoxtralTTS) -> None:
+    a = long_tts.generate("Good morning.", voice="tiny_male", seed=11, max_seconds=2)
+    b = long_tts.generate("Good morning.", voice="tiny_male", seed=11, max_seconds=2)
+    c = long_tts.generate("Good morning.", voice="tiny_male", seed=12, max_seconds=2)
+    assert a.seed == 11 and np.array_equal(a.samples, b.samples) and np.array_equal(a.frames, b.frames)
+    assert not np.array_equal(a.frames[:, 1:], c.frames[:, 1:])
+    assert a.frames.shape == (25, 37) and a.samples.shape == (25 * 1920,)
+    assert a.stop_reason == "max_frames"
+
+
+def test_explicit_noise_replaces_the_generator(long_tts: VoxtralTTS) -> None:
+    noise = torch.randn(10, 36)
+    a = long_tts.generate("Noise in.", voice="tiny_male", seed=1, max_seconds=0.8, noise=noise)
+    b = long_tts.generate("Noise in.", voice="tiny_male", seed=2, max_seconds=0.8, noise=noise)
+    assert np.array_equal(a.frames, b.frames)
+    # The first frame's acoustic codes follow from its noise through the ODE.
+    loop = FrameLoop(long_tts.model, [long_tts._request("Noise in.", "tiny_male", None, 0, None, 0.8)[0]])
+    alpha = torch.tensor([1.2])
+    expect = long_tts.model.acoustic_transformer.frame(loop.h, noise[:1], alpha)
+    assert np.array_equal(a.frames[0], expect[0].numpy())
+
+
+def test_semantic_codes_are_greedy_and_fed_back_as_code_sums(long_tts: VoxtralTTS) -> None:
+    m = long_tts.model
+    audio = long_tts.generate("Check the loop.", voice="tiny_female", seed=4, max_seconds=0.4)
+    frames = torch.from_numpy(audio.frames)
+    prompt = long_tts._prompt("Check the loop.", "tiny_female", None)
+    seq = prompt
+    for k in range(frames.shape[0]):
+        h = m.backbone(seq[None], m.backbone.new_cache(1, seq.shape[0]))[0, -1]
+        assert int(m.acoustic_transformer.semantic_logits(h[None]).argmax()) == int(frames[k, 0])
+        seq = torch.cat([seq, m.embed_frames(frames[k : k + 1])])
+
+
+def test_stops_on_end_audio(long_tts: VoxtralTTS, monkeypatch: pytest.MonkeyPatch) -> None:
+    fm = long_tts.model.acoustic_transformer
+    real = fm.semantic_logits
+    calls = {"n": 0}
+
+    def end_at_step_3(h: torch.Tensor) -> torch.Tensor:
+        logits = real(h)
+        if calls["n"] == 3:
+            logits[:, 1] = 1e9
+        calls["n"] += 1
+        return logits
+
+    monkeypatch.setattr(fm, "semantic_logits", end_at_step_3)
+    audio = long_tts.generate("Stop soon.", voice="tiny_male", seed=0, max_seconds=10)
+    assert audio.stop_reason == "end_audio"
+    assert audio.frames.shape[0] == 3 and audio.samples.size == 3 * 1920
+    assert calls["n"] == 4
+
+
+def test_immediate_end_gives_empty_audio(long_tts: VoxtralTTS, monkeypatch: pytest.MonkeyPatch) -> None:
+    fm = long_tts.model.acoustic_transformer
+    real = fm.semantic_logits
+    monkeypatch.setattr(fm, "semantic_logits", lambda h: real(h).index_fill_(1, torch.tensor([1]), 1e9))
+    audio = long_tts.generate("Nothing.", voice="tiny_male", seed=0)
+    assert audio.samples.size == 0 and audio.stop_reason == "end_audio"
+    assert list(long_tts.stream("Nothing.", voice="tiny_male", seed=0)) == []
+
+
+def test_batch_rows_equal_single_requests(long_tts: VoxtralTTS, ref_wav) -> None:
+    reqs = [
+        Request("First one, a little longer.", voice="tiny_male", seed=1, max_seconds=1.2),
+        Request("Second.", voice="tiny_female", seed=2, max_seconds=2.0),
+        Request("Third, cloned.", ref_audio=ref_wav, seed=3, max_seconds=0.8),
+    ]
+    batch = long_tts.generate_batch(reqs)
+    for r, out in zip(reqs, batch):
+        single = long_tts.generate(r.text, voice=r.voice, ref_audio=r.ref_audio, seed=r.seed, max_seconds=r.max_seconds)
+        assert np.array_equal(out.frames[:, 0], single.frames[:, 0])
+        assert np.array_equal(out.frames, single.frames)
+        assert out.samples.shape == single.samples.shape
+    assert [b.frames.shape[0] for b in batch] == [15, 25, 10]
+
+
+def test_rows_in_a_batch_stop_independently(long_tts: VoxtralTTS) -> None:
+    reqs = [
+        long_tts._request(t, "tiny_male", None, i, None, s)[0]
+        for i, (t, s) in enumerate([("a b", 0.4), ("c d e", 1.0)])
+    ]
+    loop = FrameLoop(long_tts.model, reqs)
+    produced_counts = [0, 0]
+    while not loop.done:
+        _, produced = loop.step()
+        for i in range(2):
+            produced_counts[i] += int(produced[i])
+    assert produced_counts == [5, 13]
+    assert loop.stop_reason == ["max_frames", "max_frames"]
+
+
+@pytest.mark.parametrize("seconds", [0.3, 2.5, 5.0])
+def test_stream_joins_to_the_one_shot_waveform(long_tts: VoxtralTTS, seconds: float) -> None:
+    one = long_tts.generate("Streaming test sentence.", voice="tiny_female", seed=5, max_seconds=seconds)
+    chunks = list(long_tts.stream("Streaming test sentence.", voice="tiny_female", seed=5, max_seconds=seconds))
+    assert all(c.dtype == np.float32 for c in chunks)
+    n_frames = one.frames.shape[0]
+    expected_sizes = (
+        [min(5, n_frames)] + [25] * ((n_frames - 5) // 25) + ([(n_frames - 5) % 25] if (n_frames - 5) % 25 else [])
+    )
+    if n_frames <= 5:
+        expected_sizes = [n_frames]
+    assert [c.size // 1920 for c in chunks] == expected_sizes
+    joined = np.concatenate(chunks)
+    assert joined.shape == one.samples.shape
+    assert np.abs(joined - one.samples).max() < 1e-4
+
+
+def test_chunked_decode_with_context_equals_unchunked(long_tts: VoxtralTTS) -> None:
+    codec = long_tts.model.codec
+    frames = torch.randint(2, 23, (60, 37))
+    frames[:, 0] = torch.randint(2, 66, (60,))
+    whole = decode_frames(codec, frames, chunk=1000)
+    chunked = decode_frames(codec, frames, chunk=7)
+    assert (whole - chunked).abs().max() < 1e-4
+    # Without context (upstream's non-streaming chunking) the seams differ.
+    assert (whole - decode_frames(codec, frames, chunk=7, context=0)).abs().max() > 1e-3
+    dec = StreamDecoder(codec, first_chunk=3, chunk=4)
+    parts = [p for f in frames if (p := dec.push(f)) is not None]
+    parts.append(dec.flush())
+    assert (torch.cat(parts) - whole).abs().max() < 1e-4
+    assert len(dec.frames) <= dec.context + 4  # old frames are dropped
+
+
+def test_cfg_alpha_changes_acoustics_only(long_tts: VoxtralTTS) -> None:
+    a = long_tts.generate("Guidance.", voice="tiny_male", seed=9, max_seconds=0.4, cfg_alpha=1.2)
+    b = long_tts.generate("Guidance.", voice="tiny_male", seed=9, max_seconds=0.4, cfg_alpha=3.0)
+    assert np.array_equal(a.frames[0, 0], b.frames[0, 0])
+    assert not np.array_equal(a.frames[0, 1:], b.frames[0, 1:])
+
+
+def test_save_wav_and_flac(long_tts: VoxtralTTS, tmp_path) -> None:
+    import soundfile as sf
+
+    audio = long_tts.generate("Save me.", voice="tiny_male", seed=0, max_seconds=0.4)
+    for ext in ("wav", "flac"):
+        path = audio.save(tmp_path / f"out.{ext}")
+        data, sr = sf.read(path)
+        assert sr == 24000 and data.shape == audio.samples.shape
+    with pytest.raises(ValueError, match="use .wav or .flac"):
+        audio.save(tmp_path / "out.ogg")
