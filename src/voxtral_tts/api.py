@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import math
 import random
+import re
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -112,6 +114,33 @@ class VoxtralTTS:
     def voices(self) -> list[str]:
         """Names of the preset voices this model ships."""
         return self.voice_bank.names()
+
+    def create_voice(self, name: str, ref_audio: RefAudio, overwrite: bool = False) -> Path:
+        """Encode a reference clip into a preset voice stored with the model: writes
+        `voice_embedding/<name>.pt` and adds the voice to tekken.json and params.json."""
+        if not re.fullmatch(r"[A-Za-z0-9_\-]{1,64}", name):
+            raise VoiceError(f"voice name {name!r} must be 1-64 letters, digits, '_' or '-'")
+        if name in self.voice_bank.slots and not overwrite:
+            raise VoiceError(f"voice {name!r} already exists in {self.folder}; pass overwrite=True to replace it")
+        _, rows = self._reference_rows(ref_audio)
+        vdir = self.folder / "voice_embedding"
+        vdir.mkdir(exist_ok=True)
+        path = vdir / f"{name}.pt"
+        tmp = path.with_suffix(".pt.tmp")
+        torch.save(rows.detach().to(device="cpu", dtype=torch.bfloat16).contiguous(), tmp)
+        tmp.replace(path)
+        tok_path = self.folder / TOKENIZER
+        data = json.loads(tok_path.read_text())
+        data.setdefault("audio", {}).setdefault("voice_num_audio_tokens", {})[name] = int(rows.shape[0])
+        tok_path.write_text(json.dumps(data, ensure_ascii=False))
+        params_path = self.folder / "params.json"
+        params = json.loads(params_path.read_text())
+        voices = params["multimodal"]["audio_tokenizer_args"].setdefault("voice", {})
+        voices.setdefault(name, max(voices.values(), default=-1) + 1)
+        params_path.write_text(json.dumps(params, indent=2) + "\n")
+        self.tokenizer = PromptTokenizer(tok_path)
+        self.voice_bank = VoiceBank(self.folder, self.tokenizer.voice_slots, self.args.backbone.dim)
+        return path
 
     # -- prompt building -------------------------------------------------------------------------
 

@@ -125,6 +125,10 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--seed", type=int, default=0)
     t.add_argument("--no-encoder", action="store_true", help="leave out the codec encoder, like the official release")
     t.set_defaults(func=cmd_tiny)
+
+    from .train.cli import add_parsers as add_train_parsers
+
+    add_train_parsers(sub)
     return p
 
 

@@ -67,6 +67,18 @@ class Backbone(nn.Module):
         cache.lengths[rows] = start + lengths
         return self.norm(h)
 
+    def forward_train(self, x: torch.Tensor) -> torch.Tensor:
+        """Causal forward over whole sequences [B, S, dim] from position 0, without a cache (training).
+
+        Right padding is harmless: causal attention never lets a real position see a later pad.
+        """
+        B, S, _ = x.shape
+        positions = torch.arange(S, device=x.device)[None].expand(B, S)
+        h = x
+        for layer in self.layers:
+            h = layer(h, positions=positions, causal=True)
+        return self.norm(h)
+
     def text_logits(self, hidden: torch.Tensor) -> torch.Tensor:
         """Tied LM head over the text vocabulary. TTS never needs it; it is here for completeness."""
         return hidden.float() @ self.tok_embeddings.weight.float().T

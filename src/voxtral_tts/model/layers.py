@@ -114,9 +114,11 @@ class Attention(nn.Module):
         cache: tuple[torch.Tensor, torch.Tensor] | None = None,
         mask: torch.Tensor | None = None,
         kv_len: int | None = None,
+        causal: bool = False,
     ) -> torch.Tensor:
         """x: [B, S, dim]. With a cache, `positions` [B, S] say where each token is written and `mask`
-        [B, 1, S, kv_len] says which cached keys each query may see."""
+        [B, 1, S, kv_len] says which cached keys each query may see. Without a cache, `causal` selects
+        plain causal attention over x itself (training)."""
         B, S, _ = x.shape
         q = self.wq(x).view(B, S, self.n_heads, self.head_dim)
         k = self.wk(x).view(B, S, self.n_kv_heads, self.head_dim)
@@ -139,6 +141,7 @@ class Attention(nn.Module):
             keys,
             values,
             attn_mask=mask,
+            is_causal=causal and mask is None,
             enable_gqa=self.n_heads != self.n_kv_heads,
         )
         return self.wo(out.transpose(1, 2).reshape(B, S, self.n_heads * self.head_dim))

@@ -1,0 +1,82 @@
+"""`voxtral-tts train ...`, `voxtral-tts export` and `voxtral-tts voice create`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def cmd_train_lm(args: argparse.Namespace) -> int:
+    from .config import LMConfig, load_config
+    from .lm_run import train_lm
+
+    cfg = load_config(LMConfig, args.config, args.set)
+    out = train_lm(cfg)
+    print(f"run folder: {out}", file=sys.stderr)
+    return 0
+
+
+def cmd_train_codec(args: argparse.Namespace) -> int:
+    from .codec_run import train_codec
+    from .config import CodecConfig, load_config
+
+    cfg = load_config(CodecConfig, args.config, args.set)
+    out = train_codec(cfg)
+    print(f"run folder: {out}", file=sys.stderr)
+    return 0
+
+
+def cmd_plot(args: argparse.Namespace) -> int:
+    from .plot import plot_run
+
+    print(plot_run(args.run, args.output))
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    import torch
+
+    from .export import export_run
+
+    dtype = {"bf16": torch.bfloat16, "fp32": torch.float32}[args.dtype]
+    print(f"wrote {export_run(args.run, args.out, dtype=dtype)}", file=sys.stderr)
+    return 0
+
+
+def cmd_voice_create(args: argparse.Namespace) -> int:
+    from ..api import VoxtralTTS
+
+    tts = VoxtralTTS.from_pretrained(args.model, device=args.device)
+    path = tts.create_voice(args.name, args.ref, overwrite=args.overwrite)
+    print(f"wrote {path}", file=sys.stderr)
+    return 0
+
+
+def add_parsers(sub: argparse._SubParsersAction) -> None:
+    train = sub.add_parser("train", help="train a codec or an LM (see docs/training.md)")
+    tsub = train.add_subparsers(dest="what", required=True)
+    for what, func in (("lm", cmd_train_lm), ("codec", cmd_train_codec)):
+        p = tsub.add_parser(what, help=f"train the {what}; resumes from the run folder's last.pt")
+        p.add_argument("--config", required=True, help="YAML config file")
+        p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="override a config key")
+        p.set_defaults(func=func)
+    p = tsub.add_parser("plot", help="plot a run's loss curves to PNG")
+    p.add_argument("run")
+    p.add_argument("-o", "--output")
+    p.set_defaults(func=cmd_plot)
+
+    p = sub.add_parser("export", help="write a training run as a model folder in the official layout")
+    p.add_argument("run", help="run folder (holds last.pt)")
+    p.add_argument("--out", required=True)
+    p.add_argument("--dtype", choices=["bf16", "fp32"], default="bf16")
+    p.set_defaults(func=cmd_export)
+
+    voice = sub.add_parser("voice", help="manage a model's preset voices")
+    vsub = voice.add_subparsers(dest="action", required=True)
+    p = vsub.add_parser("create", help="encode a reference clip into voice_embedding/NAME.pt")
+    p.add_argument("--model", required=True)
+    p.add_argument("--ref", required=True, help="reference clip, 3-25 s")
+    p.add_argument("--name", required=True)
+    p.add_argument("--overwrite", action="store_true")
+    p.add_argument("--device")
+    p.set_defaults(func=cmd_voice_create)

@@ -1,0 +1,159 @@
+"""Training configuration: plain dataclasses, loaded from YAML, with named size presets."""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..errors import VoxtralError
+
+
+class ConfigError(VoxtralError):
+    """A training config that cannot be used."""
+
+
+@dataclass
+class RunConfig:
+    """Where and how long a run goes. `steps` counts optimizer steps."""
+
+    out_dir: str = "runs/default"
+    steps: int = 1000
+    batch_size: int = 8
+    grad_accum: int = 1
+    seed: int = 0
+    log_every: int = 10
+    ckpt_every: int = 200
+    precision: str = "fp32"  # fp32 | bf16 (autocast; for GPUs)
+    device: str = "auto"  # auto | cpu | cuda
+    fsdp: bool = False  # shard the model across ranks (for the 4B size) instead of replicating it
+    threads: int = 0  # CPU threads per process; 0 leaves torch's default
+
+
+@dataclass
+class OptimConfig:
+    lr: float = 3e-4
+    betas: tuple[float, float] = (0.9, 0.95)
+    weight_decay: float = 0.01
+    warmup_steps: int = 100
+    min_lr_ratio: float = 0.1  # cosine decay floor, as a fraction of lr
+    grad_clip: float = 1.0
+
+
+@dataclass
+class LMDataConfig:
+    frames: str = ""  # folder written by `voxtral-tts data encode`
+    max_frames: int = 400  # longer utterances are skipped (32 s at 12.5 Hz)
+    min_ref_frames: int = 25  # voice prompt length bounds, in frames (2 s ... 10 s by default)
+    max_ref_frames: int = 125
+
+
+@dataclass
+class LMConfig:
+    """Backbone + acoustic transformer training on a frozen codec's frames."""
+
+    run: RunConfig = field(default_factory=RunConfig)
+    optim: OptimConfig = field(default_factory=OptimConfig)
+    data: LMDataConfig = field(default_factory=LMDataConfig)
+    codec: str = ""  # model folder whose codec (and tekken.json) the frames were made with
+    preset: str = "tiny"  # backbone/acoustic sizes: tiny | small | base | 4b
+    init_from: str = ""  # optional model folder to fine-tune instead of starting from random weights
+    overrides: dict[str, Any] = field(default_factory=dict)  # params.json keys over the preset
+    p_uncond: float = 0.1  # condition dropout, so classifier-free guidance has an unconditional branch
+    fm_weight: float = 1.0
+    sigma_min: float = 1e-5  # params.json's `sigma`
+
+
+def _coerce(tp: Any, value: Any, where: str) -> Any:
+    origin = typing.get_origin(tp)
+    if dataclasses.is_dataclass(tp):
+        return from_dict(tp, value, where)
+    if origin is tuple and isinstance(value, list | tuple):
+        return tuple(value)
+    if tp is float and isinstance(value, int):
+        return float(value)
+    return value
+
+
+def from_dict(cls: type, data: Any, where: str = "config") -> Any:
+    """Build dataclass `cls` from a dict, rejecting unknown keys with their location."""
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{where}: expected a mapping, got {type(data).__name__}")
+    hints = typing.get_type_hints(cls)
+    names = {f.name for f in dataclasses.fields(cls)}
+    unknown = sorted(set(data) - names)
+    if unknown:
+        raise ConfigError(f"{where}: unknown key(s) {', '.join(unknown)}; known: {', '.join(sorted(names))}")
+    return cls(**{k: _coerce(hints[k], v, f"{where}.{k}") for k, v in data.items()})
+
+
+def to_dict(obj: Any) -> dict[str, Any]:
+    return dataclasses.asdict(obj)
+
+
+def load_config(cls: type, path: str | Path, overrides: list[str] | None = None) -> Any:
+    """Load a YAML config; `overrides` are `a.b=value` strings (values parsed as YAML)."""
+    path = Path(path)
+    if not path.exists():
+        raise ConfigError(f"{path}: config file not found")
+    try:
+        data = yaml.safe_load(path.read_text()) or {}
+    except yaml.YAMLError as e:
+        raise ConfigError(f"{path}: not valid YAML ({str(e).splitlines()[0]})") from None
+    for item in overrides or []:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise ConfigError(f"override {item!r} must look like key.sub=value")
+        node = data
+        parts = key.split(".")
+        for p in parts[:-1]:
+            node = node.setdefault(p, {})
+        node[parts[-1]] = yaml.safe_load(value)
+    try:
+        return from_dict(cls, data, str(path))
+    except TypeError as e:
+        raise ConfigError(f"{path}: {e}") from None
+
+
+def dump_config(obj: Any, path: str | Path) -> None:
+    Path(path).write_text(yaml.safe_dump(to_dict(obj), sort_keys=False))
+
+
+# Sizes of the backbone and acoustic transformer. The 4B row is the official checkpoint's.
+LM_PRESETS: dict[str, dict[str, int]] = {
+    "tiny": dict(dim=64, n_layers=2, head_dim=16, hidden_dim=128, n_heads=4, n_kv_heads=2, fm_layers=2),
+    "small": dict(dim=256, n_layers=6, head_dim=32, hidden_dim=768, n_heads=8, n_kv_heads=2, fm_layers=2),
+    "base": dict(dim=512, n_layers=12, head_dim=64, hidden_dim=1536, n_heads=8, n_kv_heads=2, fm_layers=3),
+    "4b": dict(dim=3072, n_layers=26, head_dim=128, hidden_dim=9216, n_heads=32, n_kv_heads=8, fm_layers=3),
+}
+
+
+def lm_params(preset: str, codec_params: dict[str, Any], vocab_size: int, overrides: dict[str, Any] | None = None):
+    """A full params.json for an LM of size `preset` on top of an existing model's codec section."""
+    if preset not in LM_PRESETS:
+        raise ConfigError(f"unknown preset {preset!r}; choose one of {', '.join(LM_PRESETS)}")
+    s = LM_PRESETS[preset]
+    p = copy.deepcopy(codec_params)
+    for k in ("dim", "n_layers", "head_dim", "hidden_dim", "n_heads", "n_kv_heads"):
+        p[k] = s[k]
+    p["vocab_size"] = vocab_size
+    at = p["multimodal"]["audio_model_args"]["acoustic_transformer_args"]
+    at.update(
+        input_dim=s["dim"],
+        dim=s["dim"],
+        n_layers=s["fm_layers"],
+        head_dim=s["head_dim"],
+        hidden_dim=s["hidden_dim"],
+        n_heads=s["n_heads"],
+        n_kv_heads=s["n_kv_heads"],
+    )
+    for k, v in (overrides or {}).items():
+        p[k] = v
+    return p

@@ -1,0 +1,190 @@
+"""LM training: the backbone and the acoustic transformer learn together on a frozen codec's frames.
+
+Each example is exactly an inference prompt followed by the utterance's frames:
+
+    [BOS] [BEGIN_AUDIO] voice rows ... [NEXT_AUDIO_TEXT] text [REPEAT_AUDIO_TEXT] [BEGIN_AUDIO] f_0 ... f_{T-1}
+
+where the voice rows are the summed code embeddings of another utterance of the same speaker (or a
+crop of the same one) plus an end-of-audio frame, as the encoder path builds them at inference.
+The hidden state before frame k predicts its semantic token (cross-entropy; after the last frame,
+[END_AUDIO]) and conditions a flow-matching loss on its acoustic values. The condition is dropped to
+zero with probability `p_uncond`, which is the unconditional branch classifier-free guidance uses.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from ..config import (
+    AUDIO_ID,
+    BEGIN_AUDIO_ID,
+    BOS_ID,
+    END_AUDIO,
+    N_AUDIO_SPECIALS,
+    NEXT_AUDIO_TEXT_ID,
+    REPEAT_AUDIO_TEXT_ID,
+)
+from ..model import VoxtralModel
+from ..model.quantizers import fsq_values
+
+
+@dataclass
+class FrameItem:
+    """One encoded utterance: codes [T, 37] with the +2 special offset."""
+
+    codes: np.ndarray
+    text: str
+    speaker: str
+    lang: str = ""
+
+
+@dataclass
+class Example:
+    ids: list[int]  # the prompt's token ids, with N [AUDIO] slots
+    ref: torch.Tensor  # [N, 37] codes for the slots (the last is the end-of-audio frame)
+    target: torch.Tensor  # [T, 37] codes of the utterance to generate
+
+
+def prompt_ids(text_ids: list[int], n_slots: int) -> list[int]:
+    """The speech prompt layout mistral-common produces (spec §1.2); a test checks they agree."""
+    return (
+        [BOS_ID, BEGIN_AUDIO_ID]
+        + [AUDIO_ID] * n_slots
+        + [NEXT_AUDIO_TEXT_ID]
+        + list(text_ids)
+        + [REPEAT_AUDIO_TEXT_ID, BEGIN_AUDIO_ID]
+    )
+
+
+def eoa_frame(n_codebooks: int) -> torch.Tensor:
+    f = torch.zeros(1, n_codebooks, dtype=torch.long)
+    f[0, 0] = END_AUDIO
+    return f
+
+
+class ExampleBuilder:
+    """Turns corpus items into training examples, choosing each voice prompt at random."""
+
+    def __init__(self, items: list[FrameItem], encode_text, min_ref: int, max_ref: int) -> None:
+        self.items = items
+        self.encode_text = encode_text
+        self.min_ref, self.max_ref = min_ref, max_ref
+        self.by_speaker: dict[str, list[int]] = {}
+        for i, it in enumerate(items):
+            self.by_speaker.setdefault(it.speaker, []).append(i)
+        self._text_cache: dict[int, list[int]] = {}
+
+    def build(self, index: int, rng: random.Random) -> Example:
+        item = self.items[index]
+        target = torch.from_numpy(item.codes.astype(np.int64))
+        others = [j for j in self.by_speaker[item.speaker] if j != index]
+        source = self.items[rng.choice(others)].codes if others else item.codes
+        n = source.shape[0]
+        length = min(n, rng.randint(self.min_ref, self.max_ref))
+        start = rng.randint(0, n - length)
+        ref = torch.from_numpy(source[start : start + length].astype(np.int64))
+        ref = torch.cat([ref, eoa_frame(ref.shape[1])])
+        if index not in self._text_cache:
+            self._text_cache[index] = self.encode_text(item.text)
+        return Example(prompt_ids(self._text_cache[index], ref.shape[0]), ref, target)
+
+
+def lm_losses(
+    model: VoxtralModel,
+    batch: list[Example],
+    generator: torch.Generator,
+    p_uncond: float,
+    sigma_min: float = 1e-5,
+) -> dict[str, torch.Tensor]:
+    """Semantic cross-entropy and the conditional flow-matching loss for a batch of examples."""
+    device = model.device
+    dim = model.args.backbone.dim
+    seqs, spans = [], []
+    for ex in batch:
+        ids = torch.tensor(ex.ids, device=device)
+        emb = model.backbone.tok_embeddings(ids)
+        slots = ids == AUDIO_ID
+        emb = emb.masked_scatter(slots[:, None], model.audio_embeddings(ex.ref.to(device)).to(emb.dtype))
+        frames = model.audio_embeddings(ex.target.to(device)).to(emb.dtype)
+        seqs.append(torch.cat([emb, frames]))
+        spans.append((len(ex.ids) - 1, ex.target.shape[0]))
+    S = max(s.shape[0] for s in seqs)
+    x = torch.zeros(len(batch), S, dim, device=device, dtype=seqs[0].dtype)
+    for i, s in enumerate(seqs):
+        x[i, : s.shape[0]] = s
+    hidden = model.backbone.forward_train(x)
+
+    # Position p0 + k predicts frame k (k < T) and, at k = T, [END_AUDIO].
+    h_sem, sem_target, h_fm, fm_target = [], [], [], []
+    for i, (p0, T) in enumerate(spans):
+        h = hidden[i, p0 : p0 + T + 1]
+        h_sem.append(h)
+        codes = batch[i].target.to(device)
+        sem_target.append(torch.cat([codes[:, 0], torch.tensor([END_AUDIO], device=device)]))
+        h_fm.append(h[:T])
+        fm_target.append(codes[:, 1:])
+    h_sem = torch.cat(h_sem)
+    logits = model.acoustic_transformer.semantic_logits(h_sem)
+    ce = F.cross_entropy(logits, torch.cat(sem_target))
+
+    fm = model.acoustic_transformer
+    h = torch.cat(h_fm)
+    levels = torch.cat(fm_target) - N_AUDIO_SPECIALS
+    x1 = fsq_values(levels, fm.levels).to(h.dtype)
+    n = h.shape[0]
+    keep = (torch.rand(n, generator=generator) >= p_uncond).to(device=device, dtype=h.dtype)[:, None]
+    t = torch.rand(n, generator=generator).to(device=device, dtype=h.dtype)
+    x0 = torch.randn(x1.shape, generator=generator).to(device=device, dtype=h.dtype)
+    # Optimal-transport path from noise (t = 0) to data (t = 1), which inference integrates with Euler.
+    xt = (1 - (1 - sigma_min) * t[:, None]) * x0 + t[:, None] * x1
+    v_target = x1 - (1 - sigma_min) * x0
+    t_proj = fm.time_projection(fm.time_embedding(t).to(h.dtype))
+    v = fm.velocity(xt, t_proj, fm.llm_projection(h * keep))
+    fm_loss = F.mse_loss(v.float(), v_target.float())
+    with torch.no_grad():
+        acc = (logits.argmax(-1) == torch.cat(sem_target)).float().mean()
+    return {"ce": ce, "fm": fm_loss, "acc": acc}
+
+
+def load_frame_corpus(folder: str | Path, max_frames: int) -> list[FrameItem]:
+    """Read the output of `voxtral-tts data encode`."""
+    from ..data.frames import read_frames  # written by the data pipeline
+
+    items = [FrameItem(codes=c, text=t, speaker=s, lang=lang) for c, t, s, lang in read_frames(folder)]
+    return [it for it in items if 0 < it.codes.shape[0] <= max_frames]
+
+
+# -- the training run ---------------------------------------------------------------------------
+
+
+class LMTrainModule(torch.nn.Module):
+    """Wraps the model so DDP/FSDP see one forward that returns the losses."""
+
+    def __init__(self, model: VoxtralModel) -> None:
+        super().__init__()
+        self.model = model
+
+    def forward(self, batch: list[Example], generator: torch.Generator, p_uncond: float, sigma_min: float):
+        return lm_losses(self.model, batch, generator, p_uncond, sigma_min)
+
+
+@torch.no_grad()
+def init_lm_weights(model: VoxtralModel, seed: int) -> None:
+    """GPT-style init for the parts the LM stage trains: N(0, 0.02), output projections scaled by depth."""
+    g = torch.Generator().manual_seed(seed)
+    n_layers = model.args.backbone.n_layers
+    for module in (model.backbone, model.audio_embeddings, model.acoustic_transformer):
+        for name, p in module.named_parameters():
+            if p.dim() == 1:
+                p.fill_(1.0)  # norm gains
+            else:
+                std = 0.02
+                if name.endswith(("wo.weight", "w2.weight")):
+                    std = 0.02 / (2 * n_layers) ** 0.5
+                p.copy_(torch.randn(p.shape, generator=g) * std)

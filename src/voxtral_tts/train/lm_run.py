@@ -1,0 +1,185 @@
+"""`voxtral-tts train lm`: the LM training loop, readable top to bottom."""
+
+from __future__ import annotations
+
+import json
+import random
+import signal
+from pathlib import Path
+
+import torch
+
+from ..checkpoint import TOKENIZER, load_model, save_model
+from ..config import ModelArgs, load_params
+from ..errors import CheckpointError
+from ..model import VoxtralModel
+from ..text import PromptTokenizer
+from .config import ConfigError, LMConfig, dump_config, lm_params, to_dict
+from .lm import ExampleBuilder, FrameItem, LMTrainModule, init_lm_weights, lm_losses, load_frame_corpus
+from .loop import Dist, EpochSampler, Progress, autocast, load_state, lr_at, make_optimizer, save_state
+
+CKPT = "last.pt"
+TRAINED_PREFIXES = ("backbone.", "audio_embeddings.", "acoustic_transformer.")
+
+
+def build_model(cfg: LMConfig) -> tuple[VoxtralModel, PromptTokenizer]:
+    """The model to train: a preset size (or `init_from`) with the frozen codec of `cfg.codec`."""
+    if not cfg.codec:
+        raise ConfigError("config: 'codec' must name a model folder whose codec made the frames")
+    codec_dir = Path(cfg.codec)
+    tokenizer = PromptTokenizer(codec_dir / TOKENIZER)
+    _, codec_model = load_model(codec_dir)
+    if cfg.init_from:
+        _, model = load_model(cfg.init_from)
+        if (
+            model.args.to_dict()["multimodal"]["audio_tokenizer_args"]
+            != codec_model.args.to_dict()["multimodal"]["audio_tokenizer_args"]
+        ):
+            raise ConfigError(f"{cfg.init_from}: its codec differs from the one in {codec_dir}")
+    else:
+        base = load_params(codec_dir).to_dict()
+        args = ModelArgs.from_dict(lm_params(cfg.preset, base, tokenizer.vocab_size, cfg.overrides))
+        model = VoxtralModel(args, with_encoder=codec_model.has_encoder)
+        init_lm_weights(model, cfg.run.seed)
+    model.codec.load_state_dict(codec_model.codec.state_dict())
+    model.codec.requires_grad_(False)
+    return model, tokenizer
+
+
+def train_lm(cfg: LMConfig, stop_after: int | None = None, corpus: list[FrameItem] | None = None) -> Path:
+    """Train until `cfg.run.steps` optimizer steps (or `stop_after`, to simulate an interrupted run).
+    Resumes from `out_dir/last.pt` when it exists. Returns the run folder."""
+    run = cfg.run
+    d = Dist(run)
+    out = Path(run.out_dir)
+    if d.main:
+        out.mkdir(parents=True, exist_ok=True)
+        dump_config(cfg, out / "config.yaml")
+    torch.manual_seed(run.seed)
+    model, tokenizer = build_model(cfg)
+    model.to(d.device).train()
+    items = corpus if corpus is not None else load_frame_corpus(cfg.data.frames, cfg.data.max_frames)
+    builder = ExampleBuilder(items, tokenizer.text_ids, cfg.data.min_ref_frames, cfg.data.max_ref_frames)
+    sampler = EpochSampler(len(items), run.seed, d.rank, d.world)
+
+    wrapped: torch.nn.Module = LMTrainModule(model)
+    if d.world > 1:
+        if run.fsdp:
+            from torch.distributed.fsdp import fully_shard
+
+            for layer in model.backbone.layers:
+                fully_shard(layer)
+            fully_shard(wrapped)
+        else:
+            wrapped = torch.nn.parallel.DistributedDataParallel(
+                wrapped, device_ids=[d.device.index] if d.device.type == "cuda" else None
+            )
+    trainable = [p for n, p in model.named_parameters() if n.startswith(TRAINED_PREFIXES)]
+    opt = make_optimizer(trainable, cfg.optim)
+
+    step = 0
+    state = load_state(out / CKPT)
+    if state is not None:
+        model.load_state_dict(state["model"], strict=False)
+        opt.load_state_dict(state["optim"])
+        sampler.load_state_dict(state["sampler"][d.rank] if d.world > 1 else state["sampler"][0])
+        step = state["step"]
+        if d.main:
+            print(f"resuming {out} at step {step}", flush=True)
+
+    def checkpoint() -> None:
+        samplers = [None] * d.world
+        if d.world > 1:
+            torch.distributed.all_gather_object(samplers, sampler.state_dict())
+        else:
+            samplers = [sampler.state_dict()]
+        if d.main:
+            weights = {k: v for k, v in model.state_dict().items() if k.startswith(TRAINED_PREFIXES)}
+            save_state(
+                out / CKPT,
+                {
+                    "kind": "lm",
+                    "step": step,
+                    "model": weights,
+                    "optim": opt.state_dict(),
+                    "sampler": samplers,
+                    "config": to_dict(cfg),
+                    "params": model.args.to_dict(),
+                },
+            )
+        d.barrier()
+
+    stop = {"now": False}
+
+    def on_signal(signum, frame):  # finish the current step, save, and exit cleanly
+        stop["now"] = True
+
+    old = signal.signal(signal.SIGTERM, on_signal)
+    progress = Progress(run.steps, step, out / "metrics.jsonl", run.log_every, enabled=d.main)
+    end = run.steps if stop_after is None else min(run.steps, stop_after)
+    try:
+        while step < end and not stop["now"]:
+            for group in opt.param_groups:
+                group["lr"] = lr_at(step, run.steps, cfg.optim)
+            totals = {"ce": 0.0, "fm": 0.0, "acc": 0.0}
+            for micro in range(run.grad_accum):
+                # Example choice and noise depend only on (seed, step, rank, micro): resumable exactly.
+                rng = random.Random(f"{run.seed}-{step}-{d.rank}-{micro}")
+                gen = torch.Generator().manual_seed(hash((run.seed, step, d.rank, micro)) % (2**62))
+                batch = [builder.build(i, rng) for i in sampler.take(run.batch_size)]
+                sync = micro == run.grad_accum - 1 or d.world == 1 or run.fsdp
+                ctx = wrapped.no_sync() if (not sync and hasattr(wrapped, "no_sync")) else _null()
+                with ctx, autocast(run, d.device):
+                    losses = wrapped(batch, gen, cfg.p_uncond, cfg.sigma_min)
+                    loss = (losses["ce"] + cfg.fm_weight * losses["fm"]) / run.grad_accum
+                loss.backward()
+                for k in totals:
+                    totals[k] += float(losses[k].detach()) / run.grad_accum
+            gnorm = torch.nn.utils.clip_grad_norm_(trainable, cfg.optim.grad_clip)
+            opt.step()
+            opt.zero_grad(set_to_none=True)
+            step += 1
+            metrics = d.mean({**totals, "grad_norm": float(gnorm), "lr": opt.param_groups[0]["lr"]})
+            progress.update(step, metrics)
+            if step % run.ckpt_every == 0 or step == end:
+                checkpoint()
+        if stop["now"]:
+            checkpoint()
+    except KeyboardInterrupt:
+        checkpoint()
+        raise
+    finally:
+        signal.signal(signal.SIGTERM, old)
+        progress.close()
+        d.close()
+    return out
+
+
+class _null:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *a):
+        return False
+
+
+def export_lm(run_dir: str | Path, out: str | Path, dtype: torch.dtype = torch.bfloat16) -> Path:
+    """Write a trained LM run, with its codec and tokenizer, in the official layout."""
+    run_dir = Path(run_dir)
+    state = load_state(run_dir / CKPT)
+    if state is None:
+        raise CheckpointError(f"{run_dir / CKPT}: no checkpoint to export")
+    cfg = state["config"]
+    args = ModelArgs.from_dict(state["params"])
+    codec_dir = Path(cfg["codec"])
+    _, codec_model = load_model(codec_dir)
+    model = VoxtralModel(args, with_encoder=codec_model.has_encoder)
+    model.load_state_dict(state["model"], strict=False)
+    model.codec.load_state_dict(codec_model.codec.state_dict())
+    # The voice tables start empty: presets are added afterwards with `voxtral-tts voice create`.
+    folder = save_model(out, model, codec_dir / TOKENIZER, voices={}, dtype=dtype)
+    (Path(folder) / "training.json").write_text(json.dumps({"steps": state["step"], "config": cfg}, indent=2))
+    return folder
+
+
+__all__ = ["build_model", "export_lm", "lm_losses", "train_lm"]

@@ -1,0 +1,193 @@
+"""What every trainer shares: devices and ranks, schedules, atomic resumable checkpoints, progress."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import random
+import sys
+import time
+from contextlib import nullcontext
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+import torch.distributed as dist
+
+from .config import OptimConfig, RunConfig
+
+
+class Dist:
+    """Rank information from torchrun's environment; a single process when launched plainly."""
+
+    def __init__(self, run: RunConfig) -> None:
+        self.world = int(os.environ.get("WORLD_SIZE", "1"))
+        self.rank = int(os.environ.get("RANK", "0"))
+        local = int(os.environ.get("LOCAL_RANK", "0"))
+        want = run.device
+        if want == "auto":
+            want = "cuda" if torch.cuda.is_available() else "cpu"
+        if want == "cuda":
+            torch.cuda.set_device(local)
+            self.device = torch.device("cuda", local)
+        else:
+            self.device = torch.device("cpu")
+        if run.threads:
+            torch.set_num_threads(run.threads)
+        if self.world > 1 and not dist.is_initialized():
+            dist.init_process_group("nccl" if self.device.type == "cuda" else "gloo")
+
+    @property
+    def main(self) -> bool:
+        return self.rank == 0
+
+    def mean(self, values: dict[str, float]) -> dict[str, float]:
+        """Average scalar metrics over ranks, for logging."""
+        if self.world == 1:
+            return values
+        t = torch.tensor(list(values.values()), dtype=torch.float64, device=self.device)
+        dist.all_reduce(t)
+        return dict(zip(values, (t / self.world).tolist()))
+
+    def barrier(self) -> None:
+        if self.world > 1:
+            dist.barrier()
+
+    def close(self) -> None:
+        if self.world > 1 and dist.is_initialized():
+            dist.destroy_process_group()
+
+
+def autocast(run: RunConfig, device: torch.device):
+    if run.precision == "bf16":
+        return torch.autocast(device_type=device.type, dtype=torch.bfloat16)
+    if run.precision != "fp32":
+        raise ValueError(f"precision must be fp32 or bf16, got {run.precision!r}")
+    return nullcontext()
+
+
+def lr_at(step: int, total: int, cfg: OptimConfig) -> float:
+    """Linear warm-up, then cosine decay to `min_lr_ratio * lr`."""
+    if step < cfg.warmup_steps:
+        return cfg.lr * (step + 1) / cfg.warmup_steps
+    progress = min(1.0, (step - cfg.warmup_steps) / max(1, total - cfg.warmup_steps))
+    floor = cfg.min_lr_ratio
+    return cfg.lr * (floor + (1 - floor) * 0.5 * (1 + math.cos(math.pi * progress)))
+
+
+def make_optimizer(params, cfg: OptimConfig) -> torch.optim.Optimizer:
+    params = [p for p in params if p.requires_grad]
+    decay = [p for p in params if p.dim() >= 2]
+    no_decay = [p for p in params if p.dim() < 2]
+    groups = [{"params": decay, "weight_decay": cfg.weight_decay}, {"params": no_decay, "weight_decay": 0.0}]
+    return torch.optim.AdamW(groups, lr=cfg.lr, betas=cfg.betas)
+
+
+def rng_state() -> dict[str, Any]:
+    state = {"torch": torch.get_rng_state(), "numpy": np.random.get_state(), "python": random.getstate()}
+    if torch.cuda.is_available():
+        state["cuda"] = torch.cuda.get_rng_state_all()
+    return state
+
+
+def set_rng_state(state: dict[str, Any]) -> None:
+    torch.set_rng_state(state["torch"])
+    np.random.set_state(state["numpy"])
+    random.setstate(state["python"])
+    if "cuda" in state and torch.cuda.is_available():
+        torch.cuda.set_rng_state_all(state["cuda"])
+
+
+def save_state(path: Path, state: dict[str, Any]) -> None:
+    """Write a checkpoint so that a kill at any moment leaves either the old or the new file whole."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    torch.save(state, tmp)
+    with open(tmp, "rb") as f:
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+
+
+def load_state(path: Path, map_location: str | torch.device = "cpu") -> dict[str, Any] | None:
+    if not path.exists():
+        return None
+    return torch.load(path, map_location=map_location, weights_only=False)
+
+
+class Progress:
+    """One status line per `every` steps with rate and ETA on stderr; every metric also to metrics.jsonl."""
+
+    def __init__(self, total: int, start: int, log_path: Path | None, every: int, enabled: bool = True) -> None:
+        self.total, self.start, self.every = total, start, max(1, every)
+        self.enabled = enabled
+        self.log = open(log_path, "a") if (log_path and enabled) else None
+        self.t0 = time.perf_counter()
+
+    def update(self, step: int, metrics: dict[str, float]) -> None:
+        """`step` is the number of optimizer steps done."""
+        if not self.enabled:
+            return
+        if self.log:
+            self.log.write(json.dumps({"step": step, "time": time.time(), **metrics}) + "\n")
+            self.log.flush()
+        if step % self.every and step != self.total:
+            return
+        done = step - self.start
+        elapsed = time.perf_counter() - self.t0
+        rate = done / elapsed if elapsed > 0 else 0.0
+        eta = (self.total - step) / rate if rate > 0 else float("inf")
+        shown = " ".join(f"{k} {v:.4g}" for k, v in metrics.items())
+        pct = 100 * step / self.total
+        print(
+            f"step {step}/{self.total} ({pct:.0f}%) {shown} | {rate:.2f} step/s ETA {_hms(eta)}",
+            file=sys.stderr,
+            flush=True,
+        )
+
+    def close(self) -> None:
+        if self.log:
+            self.log.close()
+
+
+def _hms(seconds: float) -> str:
+    if not math.isfinite(seconds):
+        return "?"
+    s = int(seconds)
+    return f"{s // 3600}h{s % 3600 // 60:02d}m" if s >= 3600 else f"{s // 60}m{s % 60:02d}s"
+
+
+class EpochSampler:
+    """A shuffled, rank-sharded order over `n` items that is a pure function of (seed, epoch), so a
+    resumed run sees exactly the batches the uninterrupted run would have."""
+
+    def __init__(self, n: int, seed: int, rank: int = 0, world: int = 1) -> None:
+        if n == 0:
+            raise ValueError("no training items")
+        self.n, self.seed, self.rank, self.world = n, seed, rank, world
+        self.epoch, self.pos = 0, 0
+        self._order = self._make()
+
+    def _make(self) -> list[int]:
+        g = torch.Generator().manual_seed(self.seed * 100003 + self.epoch)
+        order = torch.randperm(self.n, generator=g).tolist()
+        return order[self.rank :: self.world] or order[:1]
+
+    def take(self, k: int) -> list[int]:
+        out = []
+        while len(out) < k:
+            if self.pos >= len(self._order):
+                self.epoch += 1
+                self.pos = 0
+                self._order = self._make()
+            out.append(self._order[self.pos])
+            self.pos += 1
+        return out
+
+    def state_dict(self) -> dict[str, int]:
+        return {"epoch": self.epoch, "pos": self.pos}
+
+    def load_state_dict(self, s: dict[str, int]) -> None:
+        self.epoch, self.pos = s["epoch"], s["pos"]
+        self._order = self._make()
