@@ -218,26 +218,28 @@ class Codec(nn.Module):
                 x = block(x)
         return x
 
-    def encode(self, wave: torch.Tensor) -> torch.Tensor:
-        """wave: [B, L] at the codec rate -> codes [B, 1 + acoustic_dim, ceil(L / samples_per_frame)].
-
-        Codes carry no special offset.
-        """
+    def encode_latent(self, wave: torch.Tensor) -> torch.Tensor:
+        """wave: [B, L] at the codec rate -> continuous latent [B, latent_dim, ceil(L / samples_per_frame)]."""
         if not self.has_encoder:
             raise RuntimeError("this codec has no encoder weights")
         B, L = wave.shape
         pad = (-L) % self.patch
         x = F.pad(wave, (0, pad)).to(self.output_proj.conv.weight.dtype)
         x = x.view(B, -1, self.patch).transpose(1, 2)  # [B, patch, T_patches]
-        z = self._run(self.encoder_blocks, self.input_proj(x))
-        return self.quantizer.encode(z)
+        return self._run(self.encoder_blocks, self.input_proj(x))
+
+    def encode(self, wave: torch.Tensor) -> torch.Tensor:
+        """wave: [B, L] -> codes [B, 1 + acoustic_dim, ceil(L / samples_per_frame)], without special offset."""
+        return self.quantizer.encode(self.encode_latent(wave))
+
+    def decode_latent(self, z: torch.Tensor) -> torch.Tensor:
+        """Latent [B, latent_dim, T] (quantized or not) -> waveform [B, T * samples_per_frame]."""
+        y = self.output_proj(self._run(self.decoder_blocks, z))  # [B, patch, T * up]
+        return y.transpose(1, 2).reshape(y.shape[0], -1)
 
     def decode(self, codes: torch.Tensor) -> torch.Tensor:
         """codes: [B, 1 + acoustic_dim, T] without special offset -> waveform [B, T * samples_per_frame]."""
-        dtype = self.output_proj.conv.weight.dtype
-        x = self._run(self.decoder_blocks, self.quantizer.decode(codes, dtype))
-        y = self.output_proj(x)  # [B, patch, T * up]
-        return y.transpose(1, 2).reshape(y.shape[0], -1)
+        return self.decode_latent(self.quantizer.decode(codes, self.output_proj.conv.weight.dtype))
 
     def decoder_lookback_frames(self) -> int:
         """How many past frames can influence the newest output sample: the left context that makes

@@ -157,3 +157,96 @@ def lm_params(preset: str, codec_params: dict[str, Any], vocab_size: int, overri
     for k, v in (overrides or {}).items():
         p[k] = v
     return p
+
+
+@dataclass
+class CodecDataConfig:
+    manifest: str = ""  # JSONL written by `voxtral-tts data import`
+    segment_seconds: float = 1.28  # training crops; rounded to whole frames
+    cache_audio: bool = True  # keep decoded audio in memory (small corpora)
+
+
+@dataclass
+class CodecLossConfig:
+    stft_scales: list[int] = field(default_factory=lambda: [2048, 1024, 512, 256, 128, 64])
+    stft_weight: float = 1.0
+    mel_weight: float = 1.0
+    l1_weight: float = 1.0  # waveform L1, decaying exponentially
+    l1_decay_steps: float = 2000.0
+    disc_scales: list[int] = field(default_factory=lambda: [2048, 1024, 512, 256, 128, 64, 32, 16])
+    disc_channels: int = 32
+    disc_start: int = 500  # steps of reconstruction-only warm-up before the discriminator joins
+    feature_weight: float = 2.0  # feature matching replaces the generator's adversarial loss (spec §7)
+    adv_weight: float = 0.0
+    commit_weight: float = 0.25
+    distill_weight: float = 1.0
+    teacher: str = "whisper"  # whisper | mel | none
+    teacher_model: str = ""  # Whisper model folder (default: the one the eval extra installs)
+    vq_decay: float = 0.99
+    dead_code_threshold: float = 0.01  # EMA usage below which a code is restarted from the batch
+    p_semantic_quantize: float = 0.5  # else the semantic latent passes through unquantized
+    p_acoustic_quantize: float = 0.5
+    p_acoustic_dither: float = 0.25  # the rest (0.25) passes through
+
+
+@dataclass
+class CodecConfig:
+    run: RunConfig = field(default_factory=RunConfig)
+    optim: OptimConfig = field(default_factory=OptimConfig)
+    disc_optim: OptimConfig = field(default_factory=OptimConfig)
+    data: CodecDataConfig = field(default_factory=CodecDataConfig)
+    loss: CodecLossConfig = field(default_factory=CodecLossConfig)
+    preset: str = "tiny"  # codec sizes: tiny | small | base | official
+    overrides: dict[str, Any] = field(default_factory=dict)  # audio_tokenizer_args keys over the preset
+    decoder_from: str = ""  # encoder-only mode: train an encoder against this model folder's frozen decoder
+    init_from: str = ""  # start from this model folder's codec
+    tokenizer: str = ""  # tekken.json to ship with the export (default: a byte-level one)
+
+
+# Codec sizes. `official` is the released decoder's (the encoder mirrors it).
+CODEC_PRESETS: dict[str, dict[str, Any]] = {
+    "tiny": dict(
+        dim=64,
+        hidden_dim=128,
+        head_dim=16,
+        n_heads=4,
+        n_kv_heads=4,
+        semantic_codebook_size=64,
+        semantic_dim=16,
+        encoder_transformer_lengths_str="1,1,1,1",
+        decoder_transformer_lengths_str="1,1,1,1",
+    ),
+    "small": dict(
+        dim=256,
+        hidden_dim=768,
+        head_dim=64,
+        n_heads=4,
+        n_kv_heads=4,
+        semantic_codebook_size=2048,
+        semantic_dim=64,
+        encoder_transformer_lengths_str="1,1,1,1",
+        decoder_transformer_lengths_str="1,1,1,1",
+    ),
+    "base": dict(
+        dim=512,
+        hidden_dim=2048,
+        head_dim=64,
+        n_heads=8,
+        n_kv_heads=8,
+        semantic_codebook_size=8192,
+        semantic_dim=256,
+        encoder_transformer_lengths_str="2,2,2,2",
+        decoder_transformer_lengths_str="2,2,2,2",
+    ),
+    "official": dict(
+        dim=1024,
+        hidden_dim=4096,
+        head_dim=128,
+        n_heads=8,
+        n_kv_heads=8,
+        semantic_codebook_size=8192,
+        semantic_dim=256,
+        encoder_transformer_lengths_str="2,2,2,2",
+        decoder_transformer_lengths_str="2,2,2,2",
+    ),
+}

@@ -51,6 +51,22 @@ class Dist:
         dist.all_reduce(t)
         return dict(zip(values, (t / self.world).tolist()))
 
+    def average_grads(self, params: list[torch.Tensor]) -> None:
+        if self.world == 1:
+            return
+        for p in params:
+            if p.grad is not None:
+                dist.all_reduce(p.grad)
+                p.grad.div_(self.world)
+
+    def broadcast_params(self, params: list[torch.Tensor]) -> None:
+        """Start every rank from rank 0's weights."""
+        if self.world == 1:
+            return
+        with torch.no_grad():
+            for p in params:
+                dist.broadcast(p.data, 0)
+
     def barrier(self) -> None:
         if self.world > 1:
             dist.barrier()

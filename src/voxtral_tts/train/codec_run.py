@@ -1,0 +1,401 @@
+"""`voxtral-tts train codec`: the codec recipe of spec §7, or an encoder against a frozen decoder.
+
+Per step, on random crops of the corpus:
+  encoder -> latent; semantic part -> VQ (EMA codebook, dead-code restarts; quantised for half the
+  items, passed through for the rest); acoustic part -> tanh -> FSQ (quantised 50%, dithered 25%,
+  passed through 25%); decoder -> waveform.
+Losses: multi-resolution STFT + mel, waveform L1 with a decaying weight, VQ commitment, distillation of
+the quantised semantic latent toward a frozen ASR teacher, and after a warm-up, feature matching
+against a multi-scale STFT discriminator trained with the hinge loss.
+
+Encoder-only mode (`decoder_from`) freezes a model's decoder and codebook and trains only the encoder,
+always quantising, so that its codes are the ones that decoder (and its LM) expect. This is how the
+official release, which ships no encoder, gains voice cloning.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+import signal
+from pathlib import Path
+
+import numpy as np
+import soundfile as sf
+import torch
+import torch.nn.functional as F
+
+from ..checkpoint import TOKENIZER, load_model, save_model
+from ..config import ModelArgs
+from ..errors import VoxtralError
+from ..model import VoxtralModel
+from ..model.quantizers import SemanticCodebook
+from ..text.tekken import write_tekken
+from ..tiny import TINY_PARAMS
+from .config import CODEC_PRESETS, CodecConfig, ConfigError, dump_config, to_dict
+from .loop import Dist, EpochSampler, Progress, autocast, load_state, lr_at, make_optimizer, save_state
+from .losses import (
+    MultiScaleSTFTDiscriminator,
+    ReconstructionLoss,
+    discriminator_loss,
+    feature_matching_loss,
+    generator_adv_loss,
+    l1_weight,
+)
+from .teachers import TEACHER_RATE, make_teacher, pool_to_frames
+
+CKPT = "last.pt"
+ENCODER_PREFIXES = ("codec.input_proj.", "codec.encoder_blocks.")
+
+
+# -- data ---------------------------------------------------------------------------------------
+
+
+def read_manifest(path: str | Path) -> list[dict]:
+    path = Path(path)
+    if not path.exists():
+        raise ConfigError(f"{path}: manifest not found")
+    rows = []
+    for n, line in enumerate(path.read_text().splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as e:
+            raise ConfigError(f"{path}:{n}: not valid JSON ({e})") from None
+        audio = row.get("audio") or row.get("path")
+        if not audio:
+            raise ConfigError(f"{path}:{n}: entry has no 'audio' path")
+        p = Path(audio)
+        row["audio"] = str(p if p.is_absolute() else path.parent / p)
+        rows.append(row)
+    if not rows:
+        raise ConfigError(f"{path}: manifest is empty")
+    return rows
+
+
+class SegmentSource:
+    """Random frame-aligned crops of the corpus's 24 kHz audio, with the teacher's features for them."""
+
+    def __init__(self, rows: list[dict], segment: int, spf: int, teacher, cache_dir: Path, keep: bool) -> None:
+        self.rows, self.segment, self.spf = rows, segment, spf
+        self.teacher = teacher
+        self.cache_dir = cache_dir
+        self.keep = keep
+        self._audio: dict[int, np.ndarray] = {}
+
+    def audio(self, i: int) -> np.ndarray:
+        if i in self._audio:
+            return self._audio[i]
+        data, sr = sf.read(self.rows[i]["audio"], dtype="float32", always_2d=True)
+        if sr != 24000:
+            raise VoxtralError(f"{self.rows[i]['audio']}: {sr} Hz; the manifest must hold 24 kHz audio (data import)")
+        wave = data.mean(1)
+        if self.keep:
+            self._audio[i] = wave
+        return wave
+
+    def teacher_features(self, i: int, wave: np.ndarray) -> np.ndarray:
+        key = hashlib.sha1(f"{self.teacher.name}:{self.rows[i]['audio']}".encode()).hexdigest()[:16]
+        path = self.cache_dir / f"{key}.npy"
+        if path.exists():
+            return np.load(path)
+        feats = self.teacher.features(wave)
+        self.cache_dir.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp.npy")
+        np.save(tmp, feats)
+        tmp.replace(path)
+        return feats
+
+    def crop(self, i: int, rng: random.Random) -> tuple[np.ndarray, np.ndarray | None]:
+        wave = self.audio(i)
+        frames = self.segment // self.spf
+        n_frames = max(1, len(wave) // self.spf)
+        start = rng.randint(0, max(0, n_frames - frames)) * self.spf
+        seg = np.zeros(self.segment, np.float32)
+        piece = wave[start : start + self.segment]
+        seg[: len(piece)] = piece
+        if self.teacher is None:
+            return seg, None
+        per = TEACHER_RATE * self.spf // 24000  # teacher frames per codec frame (4 at 12.5 Hz)
+        feats = self.teacher_features(i, wave)
+        t0 = start // self.spf * per
+        out = np.zeros((frames * per, feats.shape[1]), np.float32)
+        got = feats[t0 : t0 + frames * per]
+        out[: len(got)] = got
+        return seg, out
+
+
+# -- quantisation during training -------------------------------------------------------------
+
+
+@torch.no_grad()
+def ema_update(cb: SemanticCodebook, z: torch.Tensor, codes: torch.Tensor, decay: float, dead: float, d: Dist) -> int:
+    """EMA statistics of the codebook, and restarts of codes whose usage fell below `dead` from
+    random current latents. Returns the number of restarted codes."""
+    size = cb.cluster_usage.shape[0]
+    onehot = F.one_hot(codes, size).to(z.dtype)
+    counts = onehot.sum(0)
+    sums = onehot.T @ z
+    if d.world > 1:
+        torch.distributed.all_reduce(counts)
+        torch.distributed.all_reduce(sums)
+    cb.cluster_usage.mul_(decay).add_(counts, alpha=1 - decay)
+    cb.embedding_sum.mul_(decay).add_(sums, alpha=1 - decay)
+    dead_mask = cb.cluster_usage < dead
+    n_dead = int(dead_mask.sum())
+    if n_dead:
+        pick = torch.randint(0, z.shape[0], (n_dead,), device=z.device)
+        fresh = z[pick]
+        if d.world > 1:  # every rank must restart with the same vectors
+            torch.distributed.broadcast(fresh, 0)
+        cb.embedding_sum[dead_mask] = fresh
+        cb.cluster_usage[dead_mask] = 1.0
+    return n_dead
+
+
+def quantize_for_training(
+    model: VoxtralModel, z: torch.Tensor, cfg: CodecConfig, gen: torch.Generator, update: bool, d: Dist
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, dict[str, float]]:
+    """-> (latent for the decoder, straight-through quantised semantic latent, commitment loss, stats)."""
+    codec = model.codec
+    sd = codec.args.semantic_dim
+    levels = codec.args.acoustic_codebook_size
+    B, _, T = z.shape
+    zs = z[:, :sd].transpose(1, 2).reshape(B * T, sd)
+    cb = codec.quantizer.semantic_codebook
+    book = cb.codebook.to(zs.dtype)
+    codes = torch.cdist(zs.detach().float(), book.float()).argmin(-1)
+    q = book[codes]
+    commit = F.mse_loss(zs, q.detach())
+    restarted = (
+        ema_update(cb, zs.detach().float(), codes, cfg.loss.vq_decay, cfg.loss.dead_code_threshold, d) if update else 0
+    )
+    q_ste = zs + (q - zs).detach()
+    always = bool(cfg.decoder_from)  # a frozen decoder is fed what inference will feed it
+    lc = cfg.loss
+    u = torch.rand(B, generator=gen).to(z.device)
+    sem_q = (u < (1.0 if always else lc.p_semantic_quantize))[:, None, None]
+    zs_bt = zs.view(B, T, sd)
+    q_bt = q_ste.view(B, T, sd)
+    sem = torch.where(sem_q, q_bt, zs_bt).transpose(1, 2)
+
+    a = torch.tanh(z[:, sd:])
+    step = 2.0 / (levels - 1)
+    scaled = (a + 1) / 2 * (levels - 1)
+    a_q = a + ((scaled.round() / (levels - 1)) * 2 - 1 - a).detach()
+    noise = (torch.rand(a.shape, generator=gen).to(a) * 2 - 1) * (step / 2)
+    a_dither = a + noise
+    v = torch.rand(B, generator=gen).to(z.device)[:, None, None]
+    pq, pd = (1.0, 0.0) if always else (lc.p_acoustic_quantize, lc.p_acoustic_dither)
+    ac = torch.where(v < pq, a_q, torch.where(v < pq + pd, a_dither, a))
+    usage = float((cb.cluster_usage > lc.dead_code_threshold).float().mean())
+    return torch.cat([sem, ac], dim=1), q_bt, commit, {"restarts": restarted, "code_use": usage}
+
+
+# -- model construction ---------------------------------------------------------------------------
+
+
+def build_codec_model(cfg: CodecConfig, out: Path) -> tuple[VoxtralModel, Path]:
+    """The model whose codec trains, and the tekken.json its export will carry."""
+    if cfg.decoder_from or cfg.init_from:
+        src = Path(cfg.decoder_from or cfg.init_from)
+        args, loaded = load_model(src)
+        model = VoxtralModel(args, with_encoder=True)
+        missing, _ = model.load_state_dict(loaded.state_dict(), strict=False)
+        if cfg.init_from and missing:
+            raise ConfigError(f"{src}: init_from needs a model with encoder weights")
+        return model, Path(cfg.tokenizer) if cfg.tokenizer else src / TOKENIZER
+    if cfg.preset not in CODEC_PRESETS:
+        raise ConfigError(f"unknown codec preset {cfg.preset!r}; choose one of {', '.join(CODEC_PRESETS)}")
+    params = json.loads(json.dumps(TINY_PARAMS))
+    codec = params["multimodal"]["audio_tokenizer_args"]
+    codec.update(CODEC_PRESETS[cfg.preset])
+    codec.update(cfg.overrides)
+    params["multimodal"]["audio_model_args"]["semantic_codebook_size"] = codec["semantic_codebook_size"]
+    params["multimodal"]["audio_model_args"]["acoustic_codebook_size"] = codec["acoustic_codebook_size"]
+    params["multimodal"]["audio_model_args"]["n_acoustic_codebook"] = codec["acoustic_dim"]
+    tok = Path(cfg.tokenizer) if cfg.tokenizer else out / TOKENIZER
+    if not cfg.tokenizer:
+        out.mkdir(parents=True, exist_ok=True)
+        params["vocab_size"] = write_tekken(tok, {})
+    model = VoxtralModel(ModelArgs.from_dict(params), with_encoder=True)
+    cb = model.codec.quantizer.semantic_codebook
+    with torch.no_grad():  # every code starts dead, so the first batches seed the codebook
+        cb.cluster_usage.fill_(0.0)
+    return model, tok
+
+
+# -- the run --------------------------------------------------------------------------------------
+
+
+def train_codec(cfg: CodecConfig, stop_after: int | None = None) -> Path:
+    run = cfg.run
+    d = Dist(run)
+    out = Path(run.out_dir)
+    if d.main:
+        out.mkdir(parents=True, exist_ok=True)
+        dump_config(cfg, out / "config.yaml")
+    torch.manual_seed(run.seed)
+    model, tok = build_codec_model(cfg, out)
+    codec = model.codec
+    encoder_only = bool(cfg.decoder_from)
+    for name, p in model.named_parameters():
+        p.requires_grad_(name.startswith(ENCODER_PREFIXES) if encoder_only else name.startswith("codec."))
+    model.to(d.device).train()
+    spf = codec.samples_per_frame
+    segment = max(1, round(cfg.data.segment_seconds * 24000 / spf)) * spf
+    teacher = None if encoder_only else make_teacher(cfg.loss.teacher, cfg.loss.teacher_model)
+    rows = read_manifest(cfg.data.manifest)
+    source = SegmentSource(rows, segment, spf, teacher, out / "teacher_cache", cfg.data.cache_audio)
+    sampler = EpochSampler(len(rows), run.seed, d.rank, d.world)
+    recon = ReconstructionLoss(24000, cfg.loss.stft_scales).to(d.device)
+    head = torch.nn.Linear(codec.args.semantic_dim, teacher.dim).to(d.device) if teacher else None
+    disc = MultiScaleSTFTDiscriminator(cfg.loss.disc_scales, cfg.loss.disc_channels).to(d.device)
+
+    gen_params = [p for p in model.parameters() if p.requires_grad] + (list(head.parameters()) if head else [])
+    opt = make_optimizer(gen_params, cfg.optim)
+    opt_d = make_optimizer(disc.parameters(), cfg.disc_optim)
+    # Gradients are averaged over ranks by hand (`d.average_grads`) rather than through DDP: the
+    # discriminator runs several times per step, which DDP's one-forward-one-backward hooks do not allow.
+    d.broadcast_params(gen_params + list(disc.parameters()))
+
+    step = 0
+    state = load_state(out / CKPT)
+    if state is not None:
+        model.load_state_dict(state["model"], strict=False)
+        if head is not None:
+            head.load_state_dict(state["head"])
+        disc.load_state_dict(state["disc"])
+        opt.load_state_dict(state["optim"])
+        opt_d.load_state_dict(state["optim_d"])
+        sampler.load_state_dict(state["sampler"][d.rank if d.world > 1 else 0])
+        step = state["step"]
+        if d.main:
+            print(f"resuming {out} at step {step}", flush=True)
+
+    def checkpoint() -> None:
+        samplers = [None] * d.world
+        if d.world > 1:
+            torch.distributed.all_gather_object(samplers, sampler.state_dict())
+        else:
+            samplers = [sampler.state_dict()]
+        if d.main:
+            save_state(
+                out / CKPT,
+                {
+                    "kind": "codec",
+                    "step": step,
+                    "model": {k: v for k, v in model.state_dict().items() if k.startswith("codec.")},
+                    "head": head.state_dict() if head is not None else None,
+                    "disc": disc.state_dict(),
+                    "optim": opt.state_dict(),
+                    "optim_d": opt_d.state_dict(),
+                    "sampler": samplers,
+                    "config": to_dict(cfg),
+                    "params": model.args.to_dict(),
+                    "tokenizer": str(tok),
+                    "base_model": cfg.decoder_from or cfg.init_from,
+                },
+            )
+        d.barrier()
+
+    stop = {"now": False}
+    old = signal.signal(signal.SIGTERM, lambda *_: stop.update(now=True))
+    progress = Progress(run.steps, step, out / "metrics.jsonl", run.log_every, enabled=d.main)
+    end = run.steps if stop_after is None else min(run.steps, stop_after)
+    lc = cfg.loss
+    try:
+        while step < end and not stop["now"]:
+            for g in opt.param_groups:
+                g["lr"] = lr_at(step, run.steps, cfg.optim)
+            for g in opt_d.param_groups:
+                g["lr"] = lr_at(max(0, step - lc.disc_start), run.steps, cfg.disc_optim)
+            rng = random.Random(f"{run.seed}-{step}-{d.rank}")
+            gen = torch.Generator().manual_seed(hash((run.seed, step, d.rank)) % (2**62))
+            crops = [source.crop(i, rng) for i in sampler.take(run.batch_size)]
+            wave = torch.from_numpy(np.stack([c[0] for c in crops])).to(d.device)
+            adversarial = step >= lc.disc_start
+            with autocast(run, d.device):
+                z = codec.encode_latent(wave)
+                latent, q_sem, commit, stats = quantize_for_training(model, z, cfg, gen, not encoder_only, d)
+                y_hat = codec.decode_latent(latent)[:, : wave.shape[1]]
+                rl = recon(y_hat, wave)
+                w1 = l1_weight(step, lc.l1_weight, lc.l1_decay_steps)
+                loss = lc.stft_weight * rl["stft"] + lc.mel_weight * rl["mel"] + w1 * F.l1_loss(y_hat, wave)
+                loss = loss + lc.commit_weight * commit
+                metrics = {"stft": rl["stft"].item(), "mel": rl["mel"].item(), "commit": commit.item()}
+                if head is not None:
+                    target = pool_to_frames(torch.from_numpy(np.stack([c[1] for c in crops])).to(d.device), 4)
+                    pred = head(q_sem)[:, : target.shape[1]]
+                    distill = 1 - F.cosine_similarity(pred.float(), target.float(), dim=-1).mean()
+                    loss = loss + lc.distill_weight * distill
+                    metrics["distill"] = distill.item()
+                if adversarial:
+                    disc.requires_grad_(False)  # the generator's loss must not train the discriminator
+                    fake = disc(y_hat)
+                    with torch.no_grad():
+                        real = disc(wave)
+                    fm = feature_matching_loss(real, fake)
+                    loss = loss + lc.feature_weight * fm
+                    if lc.adv_weight:
+                        loss = loss + lc.adv_weight * generator_adv_loss(fake)
+                    metrics["feat"] = fm.item()
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            d.average_grads(gen_params)
+            gnorm = torch.nn.utils.clip_grad_norm_(gen_params, cfg.optim.grad_clip)
+            opt.step()
+            if adversarial:
+                disc.requires_grad_(True)
+                with autocast(run, d.device):
+                    dl = discriminator_loss(disc(wave), disc(y_hat.detach()))
+                opt_d.zero_grad(set_to_none=True)
+                dl.backward()
+                d.average_grads(list(disc.parameters()))
+                torch.nn.utils.clip_grad_norm_(disc.parameters(), cfg.disc_optim.grad_clip)
+                opt_d.step()
+                metrics["disc"] = dl.item()
+            step += 1
+            metrics.update(loss=loss.item(), grad_norm=float(gnorm), **stats)
+            progress.update(step, d.mean(metrics))
+            if step % run.ckpt_every == 0 or step == end:
+                checkpoint()
+        if stop["now"]:
+            checkpoint()
+    except KeyboardInterrupt:
+        checkpoint()
+        raise
+    finally:
+        signal.signal(signal.SIGTERM, old)
+        progress.close()
+        d.close()
+    return out
+
+
+def export_codec(run_dir: str | Path, out: str | Path, dtype: torch.dtype = torch.bfloat16) -> Path:
+    """A model folder with the trained codec. After encoder-only training this is the base model
+    (e.g. the official release) plus encoder weights, voices included; otherwise the LM part is an
+    untrained placeholder until `train lm` replaces it."""
+    run_dir = Path(run_dir)
+    state = load_state(run_dir / CKPT)
+    if state is None:
+        raise VoxtralError(f"{run_dir / CKPT}: no checkpoint to export")
+    args = ModelArgs.from_dict(state["params"])
+    model = VoxtralModel(args, with_encoder=True)
+    voices = None
+    base = state.get("base_model") or ""
+    if base:
+        _, loaded = load_model(base)
+        model.load_state_dict(loaded.state_dict(), strict=False)
+        from ..text import PromptTokenizer
+        from ..voices import VoiceBank
+
+        tok = PromptTokenizer(Path(base) / TOKENIZER)
+        bank = VoiceBank(base, tok.voice_slots, args.backbone.dim)
+        voices = {n: bank.rows(n) for n in bank.names()}
+    model.load_state_dict(state["model"], strict=False)
+    folder = save_model(out, model, state["tokenizer"], voices=voices if voices is not None else {}, dtype=dtype)
+    (Path(folder) / "training.json").write_text(json.dumps({"stage": "codec", "steps": state["step"]}, indent=2))
+    return folder

@@ -1,0 +1,131 @@
+"""Codec training losses (spec §7): multi-resolution STFT and mel reconstruction, and a multi-scale
+STFT discriminator whose feature maps give the feature-matching loss."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import nn
+from torch.nn.utils.parametrizations import weight_norm
+
+
+def mel_filterbank(sr: int, n_fft: int, n_mels: int, fmin: float = 0.0, fmax: float | None = None) -> torch.Tensor:
+    """Triangular filters on the HTK mel scale, [n_mels, n_fft // 2 + 1], each normalised to unit area (Slaney)."""
+    fmax = fmax or sr / 2
+
+    def hz_to_mel(f):
+        return 2595.0 * np.log10(1.0 + np.asarray(f) / 700.0)
+
+    def mel_to_hz(m):
+        return 700.0 * (10 ** (np.asarray(m) / 2595.0) - 1.0)
+
+    freqs = np.linspace(0, sr / 2, n_fft // 2 + 1)
+    edges = mel_to_hz(np.linspace(hz_to_mel(fmin), hz_to_mel(fmax), n_mels + 2))
+    fb = np.zeros((n_mels, freqs.size))
+    for i in range(n_mels):
+        lo, mid, hi = edges[i], edges[i + 1], edges[i + 2]
+        rise = (freqs - lo) / max(mid - lo, 1e-9)
+        fall = (hi - freqs) / max(hi - mid, 1e-9)
+        fb[i] = np.maximum(0.0, np.minimum(rise, fall)) * 2.0 / max(hi - lo, 1e-9)
+    return torch.tensor(fb, dtype=torch.float32)
+
+
+def stft_mag(x: torch.Tensor, n_fft: int, hop: int) -> torch.Tensor:
+    window = torch.hann_window(n_fft, device=x.device, dtype=x.dtype)
+    spec = torch.stft(x, n_fft, hop, window=window, return_complex=True, center=True, pad_mode="reflect")
+    return spec.abs().clamp(min=1e-7)
+
+
+class ReconstructionLoss(nn.Module):
+    """Multi-resolution STFT (spectral convergence + log magnitude) plus multi-scale log-mel L1."""
+
+    def __init__(self, sr: int, scales: list[int], n_mels: int = 64) -> None:
+        super().__init__()
+        self.scales = scales
+        self.n_mels = n_mels
+        for n in scales:
+            self.register_buffer(f"mel_{n}", mel_filterbank(sr, n, min(n_mels, n // 4)), persistent=False)
+
+    def forward(self, y_hat: torch.Tensor, y: torch.Tensor) -> dict[str, torch.Tensor]:
+        sc = logmag = mel = y.new_zeros(())
+        for n in self.scales:
+            hop = n // 4
+            a, b = stft_mag(y_hat.float(), n, hop), stft_mag(y.float(), n, hop)
+            sc = (
+                sc
+                + torch.linalg.norm(b - a, dim=(-2, -1)).div(torch.linalg.norm(b, dim=(-2, -1)).clamp(min=1e-5)).mean()
+            )
+            logmag = logmag + F.l1_loss(a.log(), b.log())
+            fb = getattr(self, f"mel_{n}")
+            mel = mel + F.l1_loss((fb @ a).clamp(min=1e-5).log(), (fb @ b).clamp(min=1e-5).log())
+        k = len(self.scales)
+        return {"stft": (sc + logmag) / k, "mel": mel / k}
+
+
+class STFTDiscriminator(nn.Module):
+    """One resolution: 2-D convolutions over the complex STFT (real and imaginary as channels)."""
+
+    def __init__(self, n_fft: int, channels: int = 32) -> None:
+        super().__init__()
+        self.n_fft, self.hop = n_fft, n_fft // 4
+        c = channels
+        self.convs = nn.ModuleList(
+            [
+                weight_norm(nn.Conv2d(2, c, (3, 9), padding=(1, 4))),
+                weight_norm(nn.Conv2d(c, c, (3, 9), stride=(1, 2), dilation=(1, 1), padding=(1, 4))),
+                weight_norm(nn.Conv2d(c, c, (3, 9), stride=(1, 2), dilation=(2, 1), padding=(2, 4))),
+                weight_norm(nn.Conv2d(c, c, (3, 9), stride=(1, 2), dilation=(4, 1), padding=(4, 4))),
+                weight_norm(nn.Conv2d(c, c, (3, 3), padding=(1, 1))),
+            ]
+        )
+        self.out = weight_norm(nn.Conv2d(c, 1, (3, 3), padding=(1, 1)))
+
+    def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, list[torch.Tensor]]:
+        window = torch.hann_window(self.n_fft, device=x.device, dtype=x.dtype)
+        spec = torch.stft(x, self.n_fft, self.hop, window=window, return_complex=True, center=True, pad_mode="reflect")
+        h = torch.stack([spec.real, spec.imag], dim=1).transpose(2, 3)  # [B, 2, T, F]
+        feats = []
+        for conv in self.convs:
+            h = F.leaky_relu(conv(h), 0.2)
+            feats.append(h)
+        return self.out(h), feats
+
+
+class MultiScaleSTFTDiscriminator(nn.Module):
+    def __init__(self, scales: list[int], channels: int = 32) -> None:
+        super().__init__()
+        self.discs = nn.ModuleList(STFTDiscriminator(n, channels) for n in scales)
+
+    def forward(self, x: torch.Tensor) -> list[tuple[torch.Tensor, list[torch.Tensor]]]:
+        return [d(x) for d in self.discs]
+
+
+def discriminator_loss(real, fake) -> torch.Tensor:
+    """Hinge loss over all scales."""
+    loss = 0.0
+    for (lr, _), (lf, _) in zip(real, fake):
+        loss = loss + F.relu(1 - lr).mean() + F.relu(1 + lf).mean()
+    return loss / len(real)
+
+
+def feature_matching_loss(real, fake) -> torch.Tensor:
+    """L1 between discriminator features of real and generated audio, each layer scaled by the real
+    features' mean magnitude so no layer dominates."""
+    loss, n = 0.0, 0
+    for (_, fr), (_, ff) in zip(real, fake):
+        for a, b in zip(fr, ff):
+            loss = loss + F.l1_loss(b, a.detach()) / a.detach().abs().mean().clamp(min=1e-5)
+            n += 1
+    return loss / n
+
+
+def generator_adv_loss(fake) -> torch.Tensor:
+    return sum(F.relu(1 - lf).mean() for lf, _ in fake) / len(fake)
+
+
+def l1_weight(step: int, base: float, decay_steps: float) -> float:
+    """The waveform L1 bootstraps early training, then fades out exponentially."""
+    return base * math.exp(-step / decay_steps) if decay_steps > 0 else base

@@ -1,0 +1,103 @@
+"""Teachers for the codec's semantic distillation: frozen models whose hidden states the semantic
+branch learns to predict, so that semantic codes carry what is said (spec §7).
+
+A teacher maps a 16 kHz waveform to features at 50 Hz, [frames, dim]; the trainer averages them to
+the codec frame rate. The paper distils Whisper decoder states aligned by cross-attention; we use
+Whisper *encoder* states, which are frame-aligned by construction (a documented simplification).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+import soxr
+import torch
+
+from ..errors import VoxtralError
+from .losses import mel_filterbank
+
+TEACHER_RATE = 50  # frames per second
+
+
+class Teacher(Protocol):
+    name: str
+    dim: int
+
+    def features(self, wave_24k: np.ndarray) -> np.ndarray:
+        """[ceil(seconds * 50), dim] float32."""
+
+
+class MelTeacher:
+    """Log-mel frames: not semantic, but needs nothing installed. For tests and ablations."""
+
+    name = "mel"
+    dim = 80
+
+    def __init__(self) -> None:
+        self.fb = mel_filterbank(16000, 400, self.dim)
+
+    def features(self, wave_24k: np.ndarray) -> np.ndarray:
+        x = torch.from_numpy(soxr.resample(wave_24k, 24000, 16000).astype(np.float32))
+        n = int(np.ceil(len(wave_24k) / 24000 * TEACHER_RATE))
+        spec = torch.stft(x, 400, 320, window=torch.hann_window(400), return_complex=True, center=True).abs() ** 2
+        mel = (self.fb @ spec).clamp(min=1e-8).log10().T  # [frames, 80]
+        mel = (mel - mel.mean()) / (mel.std() + 1e-5)
+        out = np.zeros((n, self.dim), np.float32)
+        m = min(n, mel.shape[0])
+        out[:m] = mel[:m].numpy()
+        return out
+
+
+class WhisperEncoderTeacher:
+    """Whisper's encoder through faster-whisper (CTranslate2), with a model folder on disk."""
+
+    name = "whisper"
+
+    def __init__(self, model_dir: str | Path | None = None, threads: int = 0) -> None:
+        try:
+            from faster_whisper import WhisperModel
+        except ImportError:
+            raise VoxtralError("the whisper teacher needs faster-whisper: pip install 'voxtral-tts[eval]'") from None
+        if model_dir is None:
+            try:
+                from ..eval.asr import default_whisper_dir
+            except ImportError:
+                raise VoxtralError("no Whisper model folder given and none installed (see docs/eval.md)") from None
+            model_dir = default_whisper_dir()
+        self.model = WhisperModel(str(model_dir), device="cpu", compute_type="float32", cpu_threads=threads)
+        self.dim = self._encode(np.zeros(16000, np.float32)).shape[-1]
+
+    def _encode(self, wave_16k: np.ndarray) -> np.ndarray:
+        import ctranslate2
+
+        fe = self.model.feature_extractor
+        feats = fe(wave_16k, padding=fe.n_samples - len(wave_16k) if len(wave_16k) < fe.n_samples else 0)
+        feats = feats[:, : fe.nb_max_frames]
+        out = self.model.model.encode(ctranslate2.StorageView.from_array(feats[None].astype(np.float32)))
+        return np.array(out)[0]  # [1500, dim] for 30 s
+
+    def features(self, wave_24k: np.ndarray) -> np.ndarray:
+        wave = soxr.resample(wave_24k, 24000, 16000).astype(np.float32)
+        n = int(np.ceil(len(wave_24k) / 24000 * TEACHER_RATE))
+        chunk = 30 * 16000
+        parts = [self._encode(wave[i : i + chunk]) for i in range(0, max(1, len(wave)), chunk)]
+        return np.concatenate(parts)[:n].astype(np.float32)
+
+
+def make_teacher(name: str, model_dir: str = "") -> Teacher | None:
+    if name in ("", "none"):
+        return None
+    if name == "mel":
+        return MelTeacher()
+    if name == "whisper":
+        return WhisperEncoderTeacher(model_dir or None)
+    raise VoxtralError(f"unknown teacher {name!r}; choose whisper, mel or none")
+
+
+def pool_to_frames(feats: torch.Tensor, per_frame: int) -> torch.Tensor:
+    """[B, T50, D] -> [B, T50 // per_frame, D] by averaging consecutive teacher frames."""
+    B, T, D = feats.shape
+    T = T // per_frame * per_frame
+    return feats[:, :T].view(B, -1, per_frame, D).mean(2)
