@@ -200,3 +200,37 @@ def test_decoder_lookback_bounds_the_receptive_field(model: VoxtralModel) -> Non
     # Frame 0 reaches some later samples, but nothing from frame n on.
     assert not torch.allclose(out[:, spf : 2 * spf], base[:, spf : 2 * spf])
     torch.testing.assert_close(out[:, n * spf :], base[:, n * spf :], atol=1e-5, rtol=0)
+
+
+def test_causal_istft_inverts_a_causal_stft() -> None:
+    from voxtral_tts.model.codec import causal_istft
+
+    n_fft, hop, S = 64, 16, 40
+    x = torch.randn(2, S * hop)
+    window = torch.hann_window(n_fft, periodic=True)
+    padded = F.pad(x, (0, n_fft))
+    frames = padded.unfold(-1, n_fft, hop)[:, :S] * window  # window s starts at sample s * hop
+    spec = torch.fft.rfft(frames, dim=-1).transpose(1, 2)  # [B, bins, S]
+    y = torch.cat([spec.abs().clamp(min=1e-9).log(), spec.angle()], dim=1)
+    # The very first samples sit under near-zero window tails, where the envelope is clamped.
+    torch.testing.assert_close(causal_istft(y, n_fft, hop)[:, 8:], x[:, 8:], atol=1e-4, rtol=1e-4)
+
+
+def test_istft_head_is_causal_and_chunkable() -> None:
+    import copy
+
+    from voxtral_tts.streaming import decode_frames
+
+    p = copy.deepcopy(TINY_PARAMS)
+    p["multimodal"]["audio_tokenizer_args"]["output_head"] = "istft"
+    m = VoxtralModel(ModelArgs.from_dict(p)).eval()
+    randomize(m, seed=1)
+    assert m.codec.output_proj.conv.weight.shape == (4 * 240 + 2, 64, 7)
+    frames = torch.randint(2, 23, (50, 37))
+    frames[:, 0] = torch.randint(2, 66, (50,))
+    whole = decode_frames(m.codec, frames, chunk=1000)
+    assert whole.shape == (50 * 1920,)
+    assert (decode_frames(m.codec, frames, chunk=6) - whole).abs().max() < 1e-4
+    later = frames.clone()
+    later[30] = 7
+    assert torch.equal(decode_frames(m.codec, later, chunk=1000)[: 30 * 1920], whole[: 30 * 1920])

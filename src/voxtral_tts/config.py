@@ -200,6 +200,17 @@ class CodecArgs:
         return _str2list(self.decoder_convs_strides_str)
 
     @property
+    def output_head(self) -> str:
+        """`patch` (the official head: 240 samples per step straight from a conv) or `istft`
+        (our small models: log-magnitude and phase per step, then a causal inverse STFT). Kept in
+        `extra` so that official params.json files round-trip unchanged."""
+        return str(self.extra.get("output_head", "patch"))
+
+    @property
+    def istft_n_fft(self) -> int:
+        return int(self.extra.get("istft_n_fft", 4 * self.pretransform_patch_size))
+
+    @property
     def latent_dim(self) -> int:
         return self.semantic_dim + self.acoustic_dim
 
@@ -317,9 +328,10 @@ class ModelArgs:
             problems.append("only mono codecs (channels 1) are supported")
         if not c.causal:
             problems.append("only causal codecs are supported")
-        head = c.extra.get("output_head", "patch")
-        if head != "patch":
-            problems.append(f"unknown codec output_head {head!r} (this version knows only 'patch')")
+        if c.output_head not in ("patch", "istft"):
+            problems.append(f"unknown codec output_head {c.output_head!r} (this version knows 'patch' and 'istft')")
+        elif c.output_head == "istft" and (c.istft_n_fft < c.pretransform_patch_size or c.istft_n_fft % 2):
+            problems.append("istft_n_fft must be even and at least the patch size")
         fr = self.audio.frame_rate
         if abs(fr - c.frame_rate) > 1e-6:
             problems.append(f"audio_encoding_args.frame_rate {fr} disagrees with the codec's {c.frame_rate}")

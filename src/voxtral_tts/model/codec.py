@@ -160,6 +160,26 @@ class CodecTransformer(nn.Module):
         return x
 
 
+def causal_istft(y: torch.Tensor, n_fft: int, hop: int) -> torch.Tensor:
+    """Vocos-style output head made causal: y [B, n_fft + 2, S] holds log-magnitude and phase for
+    S steps; step s's window covers samples [s*hop, s*hop + n_fft) and output sample n sums the
+    windows that started at or before it, so no sample depends on a later step. Returns the first
+    S*hop samples, normalised by the summed squared window."""
+    B, _, S = y.shape
+    n_bins = n_fft // 2 + 1
+    mag = torch.exp(y[:, :n_bins].float()).clamp(max=1e2)
+    phase = y[:, n_bins:].float()
+    spec = torch.complex(mag * torch.cos(phase), mag * torch.sin(phase))  # [B, bins, S]
+    window = torch.hann_window(n_fft, periodic=True, device=y.device)
+    frames = torch.fft.irfft(spec, n=n_fft, dim=1) * window[None, :, None]  # [B, n_fft, S]
+    length = (S - 1) * hop + n_fft
+    out = F.fold(frames, (1, length), kernel_size=(1, n_fft), stride=(1, hop)).view(B, length)
+    env = F.fold(
+        (window**2)[None, :, None].expand(1, n_fft, S), (1, length), kernel_size=(1, n_fft), stride=(1, hop)
+    ).view(1, length)
+    return (out / env.clamp(min=1e-3))[:, : S * hop].to(y.dtype)
+
+
 class Codec(nn.Module):
     """Encoder (optional: the official checkpoint ships none), quantizer and decoder."""
 
@@ -202,7 +222,9 @@ class Codec(nn.Module):
         self.quantizer = Quantizer(
             args.semantic_codebook_size, args.semantic_dim, args.acoustic_codebook_size, args.acoustic_dim
         )
-        self.output_proj = CausalConv1d(args.dim, self.patch * args.channels, args.patch_proj_kernel_size, wn=wn)
+        self.head = args.output_head
+        out_ch = self.patch * args.channels if self.head == "patch" else args.istft_n_fft + 2
+        self.output_proj = CausalConv1d(args.dim, out_ch, args.patch_proj_kernel_size, wn=wn)
 
     @property
     def samples_per_frame(self) -> int:
@@ -234,7 +256,9 @@ class Codec(nn.Module):
 
     def decode_latent(self, z: torch.Tensor) -> torch.Tensor:
         """Latent [B, latent_dim, T] (quantized or not) -> waveform [B, T * samples_per_frame]."""
-        y = self.output_proj(self._run(self.decoder_blocks, z))  # [B, patch, T * up]
+        y = self.output_proj(self._run(self.decoder_blocks, z))  # [B, channels, T * up]
+        if self.head == "istft":
+            return causal_istft(y, self.args.istft_n_fft, self.patch)
         return y.transpose(1, 2).reshape(y.shape[0], -1)
 
     def decode(self, codes: torch.Tensor) -> torch.Tensor:
@@ -258,4 +282,6 @@ class Codec(nn.Module):
                 lookback += (block.kernel - 1) / steps_per_frame
                 steps_per_frame /= block.stride
         lookback += (self.output_proj.kernel - 1) / steps_per_frame
+        if self.head == "istft":  # each output sample overlaps n_fft / hop - 1 earlier windows
+            lookback += (self.args.istft_n_fft // self.patch) / steps_per_frame
         return math.ceil(lookback) + 1
