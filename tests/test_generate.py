@@ -29,7 +29,7 @@ def test_explicit_noise_replaces_the_generator(long_tts: VoxtralTTS) -> None:
     # The first frame's acoustic codes follow from its noise through the ODE.
     loop = FrameLoop(long_tts.model, [long_tts._request("Noise in.", "tiny_male", None, 0, None, 0.8)[0]])
     alpha = torch.tensor([1.2])
-    expect = long_tts.model.acoustic_transformer.frame(loop.h, noise[:1], alpha)
+    expect = long_tts.model.acoustic_transformer.frame(loop.engine.h[:1], noise[:1], alpha)
     assert np.array_equal(a.frames[0], expect[0].numpy())
 
 
@@ -153,3 +153,30 @@ def test_save_wav_and_flac(long_tts: VoxtralTTS, tmp_path) -> None:
         assert sr == 24000 and data.shape == audio.samples.shape
     with pytest.raises(ValueError, match="use .wav or .flac"):
         audio.save(tmp_path / "out.ogg")
+
+
+def test_requests_joining_and_leaving_mid_stream_get_their_solo_output(long_tts: VoxtralTTS) -> None:
+    from voxtral_tts.generate import Engine
+
+    specs = [
+        ("First request here.", "tiny_male", 1, 1.0),
+        ("Second one.", "tiny_female", 2, 0.6),
+        ("Third.", "tiny_male", 3, 0.8),
+    ]
+    reqs = [long_tts._request(t, v, None, s, None, m)[0] for t, v, s, m in specs]
+    solo = [long_tts.generate(t, voice=v, seed=s, max_seconds=m).frames for t, v, s, m in specs]
+    engine = Engine(long_tts.model, max_batch=2, max_len=200)
+    got: dict[int, list] = {0: [], 1: [], 2: []}
+    pending = [0, 1, 2]
+    step = 0
+    while pending or engine.active:
+        # Admit one request every 3 steps while a slot is free, so requests overlap at different offsets.
+        if pending and engine.free_slots() and step % 3 == 0:
+            k = pending.pop(0)
+            engine.add(reqs[k], tag=k)
+        for r in engine.step():
+            if r.frame is not None:
+                got[r.tag].append(r.frame.numpy())
+        step += 1
+    for k in range(3):
+        assert np.array_equal(np.stack(got[k]), solo[k]), k
