@@ -27,7 +27,9 @@ test: lint
 	$(BIN)/pytest
 
 bench: $(STAMP)
-	$(BIN)/python benchmarks/cpu_generate.py
+	@if [ -d build/parity/vllm_omni-0.30.0 ] && [ -x .venv-parity/bin/python ]; then \
+		.venv-parity/bin/python benchmarks/cpu_generate.py --vllm-omni build/parity/vllm_omni-0.30.0; \
+	else $(BIN)/python benchmarks/cpu_generate.py; fi
 
 # Cross-checks against the reference implementations; installs extra wheels into .venv-parity.
 parity:
