@@ -129,6 +129,10 @@ def build_parser() -> argparse.ArgumentParser:
     from .train.cli import add_parsers as add_train_parsers
 
     add_train_parsers(sub)
+
+    from .data.cli import add_parser as add_data_parser
+
+    add_data_parser(sub)
     return p
 
 

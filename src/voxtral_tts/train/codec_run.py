@@ -28,6 +28,7 @@ import torch.nn.functional as F
 
 from ..checkpoint import TOKENIZER, load_model, save_model
 from ..config import ModelArgs
+from ..data.manifest import read_manifest
 from ..errors import VoxtralError
 from ..model import VoxtralModel
 from ..model.quantizers import SemanticCodebook
@@ -52,34 +53,20 @@ ENCODER_PREFIXES = ("codec.input_proj.", "codec.encoder_blocks.")
 # -- data ---------------------------------------------------------------------------------------
 
 
-def read_manifest(path: str | Path) -> list[dict]:
+def manifest_audio(path: str | Path) -> list[str]:
+    """The audio files of a manifest written by `voxtral-tts data import`."""
     path = Path(path)
-    if not path.exists():
-        raise ConfigError(f"{path}: manifest not found")
-    rows = []
-    for n, line in enumerate(path.read_text().splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as e:
-            raise ConfigError(f"{path}:{n}: not valid JSON ({e})") from None
-        audio = row.get("audio") or row.get("path")
-        if not audio:
-            raise ConfigError(f"{path}:{n}: entry has no 'audio' path")
-        p = Path(audio)
-        row["audio"] = str(p if p.is_absolute() else path.parent / p)
-        rows.append(row)
-    if not rows:
+    entries = read_manifest(path)
+    if not entries:
         raise ConfigError(f"{path}: manifest is empty")
-    return rows
+    return [str(e.audio_path(path.parent)) for e in entries]
 
 
 class SegmentSource:
     """Random frame-aligned crops of the corpus's 24 kHz audio, with the teacher's features for them."""
 
-    def __init__(self, rows: list[dict], segment: int, spf: int, teacher, cache_dir: Path, keep: bool) -> None:
-        self.rows, self.segment, self.spf = rows, segment, spf
+    def __init__(self, files: list[str], segment: int, spf: int, teacher, cache_dir: Path, keep: bool) -> None:
+        self.files, self.segment, self.spf = files, segment, spf
         self.teacher = teacher
         self.cache_dir = cache_dir
         self.keep = keep
@@ -88,16 +75,16 @@ class SegmentSource:
     def audio(self, i: int) -> np.ndarray:
         if i in self._audio:
             return self._audio[i]
-        data, sr = sf.read(self.rows[i]["audio"], dtype="float32", always_2d=True)
+        data, sr = sf.read(self.files[i], dtype="float32", always_2d=True)
         if sr != 24000:
-            raise VoxtralError(f"{self.rows[i]['audio']}: {sr} Hz; the manifest must hold 24 kHz audio (data import)")
+            raise VoxtralError(f"{self.files[i]}: {sr} Hz; the manifest must hold 24 kHz audio (data import)")
         wave = data.mean(1)
         if self.keep:
             self._audio[i] = wave
         return wave
 
     def teacher_features(self, i: int, wave: np.ndarray) -> np.ndarray:
-        key = hashlib.sha1(f"{self.teacher.name}:{self.rows[i]['audio']}".encode()).hexdigest()[:16]
+        key = hashlib.sha1(f"{self.teacher.name}:{self.files[i]}".encode()).hexdigest()[:16]
         path = self.cache_dir / f"{key}.npy"
         if path.exists():
             return np.load(path)
@@ -247,9 +234,9 @@ def train_codec(cfg: CodecConfig, stop_after: int | None = None) -> Path:
     spf = codec.samples_per_frame
     segment = max(1, round(cfg.data.segment_seconds * 24000 / spf)) * spf
     teacher = None if encoder_only else make_teacher(cfg.loss.teacher, cfg.loss.teacher_model)
-    rows = read_manifest(cfg.data.manifest)
-    source = SegmentSource(rows, segment, spf, teacher, out / "teacher_cache", cfg.data.cache_audio)
-    sampler = EpochSampler(len(rows), run.seed, d.rank, d.world)
+    files = manifest_audio(cfg.data.manifest)
+    source = SegmentSource(files, segment, spf, teacher, out / "teacher_cache", cfg.data.cache_audio)
+    sampler = EpochSampler(len(files), run.seed, d.rank, d.world)
     recon = ReconstructionLoss(24000, cfg.loss.stft_scales).to(d.device)
     head = torch.nn.Linear(codec.args.semantic_dim, teacher.dim).to(d.device) if teacher else None
     disc = MultiScaleSTFTDiscriminator(cfg.loss.disc_scales, cfg.loss.disc_channels).to(d.device)

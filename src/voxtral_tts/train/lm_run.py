@@ -58,6 +58,10 @@ def train_lm(cfg: LMConfig, stop_after: int | None = None, corpus: list[FrameIte
     torch.manual_seed(run.seed)
     model, tokenizer = build_model(cfg)
     model.to(d.device).train()
+    if corpus is None:
+        from ..data.frames import check_codec
+
+        check_codec(cfg.data.frames, cfg.codec, model)  # frames from another codec would teach nonsense
     items = corpus if corpus is not None else load_frame_corpus(cfg.data.frames, cfg.data.max_frames)
     builder = ExampleBuilder(items, tokenizer.text_ids, cfg.data.min_ref_frames, cfg.data.max_ref_frames)
     sampler = EpochSampler(len(items), run.seed, d.rank, d.world)

@@ -1,0 +1,234 @@
+"""Training: each trainer learns, resumes exactly, runs under torchrun, and exports a usable model."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soundfile as sf
+import torch
+from safetensors.torch import load_file
+
+from voxtral_tts import VoxtralTTS
+from voxtral_tts.train.codec_run import train_codec
+from voxtral_tts.train.config import (
+    CodecConfig,
+    CodecDataConfig,
+    CodecLossConfig,
+    ConfigError,
+    LMConfig,
+    LMDataConfig,
+    OptimConfig,
+    RunConfig,
+    dump_config,
+    load_config,
+)
+from voxtral_tts.train.export import export_run
+from voxtral_tts.train.lm import FrameItem, prompt_ids
+from voxtral_tts.train.lm_run import train_lm
+from voxtral_tts.train.loop import load_state
+
+
+def _metrics(run: Path) -> list[dict]:
+    return [json.loads(x) for x in (run / "metrics.jsonl").read_text().splitlines()]
+
+
+@pytest.fixture(scope="module")
+def corpus() -> list[FrameItem]:
+    """Frames with learnable structure: each speaker's semantic tokens follow its own cycle."""
+    rng = np.random.default_rng(0)
+    items = []
+    for i in range(12):
+        T = int(rng.integers(20, 36))
+        c = np.zeros((T, 37), np.int16)
+        c[:, 0] = 2 + (np.arange(T) * (i % 3 + 1)) % 64
+        c[:, 1:] = 2 + (np.arange(T)[:, None] + np.arange(36) * (i % 3)) % 21
+        items.append(FrameItem(c, f"utterance number {i}", f"spk{i % 3}", "en"))
+    return items
+
+
+def lm_config(out: Path, codec: Path, steps: int = 30) -> LMConfig:
+    return LMConfig(
+        run=RunConfig(out_dir=str(out), steps=steps, batch_size=4, log_every=100, ckpt_every=10, seed=3),
+        optim=OptimConfig(lr=3e-3, warmup_steps=5),
+        data=LMDataConfig(min_ref_frames=4, max_ref_frames=8),
+        codec=str(codec),
+    )
+
+
+def test_training_prompt_equals_the_inference_prompt(tts: VoxtralTTS) -> None:
+    text = "Same prompt, twice."
+    assert prompt_ids(tts.tokenizer.text_ids(text), 6) == tts.tokenizer.speech_ids(text, voice="tiny_female")
+
+
+def test_lm_loss_falls(tiny_dir: Path, tmp_path: Path, corpus) -> None:
+    run = train_lm(lm_config(tmp_path / "lm", tiny_dir, steps=40), corpus=corpus)
+    m = _metrics(run)
+    first, last = np.mean([r["ce"] for r in m[:5]]), np.mean([r["ce"] for r in m[-5:]])
+    assert last < 0.7 * first, (first, last)
+    assert np.mean([r["fm"] for r in m[-5:]]) < np.mean([r["fm"] for r in m[:5]])
+
+
+def test_lm_resume_matches_uninterrupted_run(tiny_dir: Path, tmp_path: Path, corpus) -> None:
+    full = train_lm(lm_config(tmp_path / "full", tiny_dir, steps=12), corpus=corpus)
+    part = lm_config(tmp_path / "part", tiny_dir, steps=12)
+    train_lm(part, stop_after=7, corpus=corpus)  # an interrupted run: the checkpoint is at step 7
+    assert load_state(tmp_path / "part" / "last.pt")["step"] == 7
+    train_lm(part, corpus=corpus)
+    a = load_state(full / "last.pt")["model"]
+    b = load_state(tmp_path / "part" / "last.pt")["model"]
+    assert a.keys() == b.keys()
+    for k in a:
+        assert torch.equal(a[k], b[k]), k
+
+
+def test_lm_export_speaks(tiny_dir: Path, tmp_path: Path, corpus, ref_wav: Path) -> None:
+    run = train_lm(lm_config(tmp_path / "lm", tiny_dir, steps=3), corpus=corpus)
+    out = export_run(run, tmp_path / "model")
+    weights = load_file(str(out / "consolidated.safetensors"))
+    trained = load_state(run / "last.pt")["model"]
+    torch.testing.assert_close(
+        weights["layers.0.attention.wq.weight"].float(),
+        trained["backbone.layers.0.attention.wq.weight"].to(torch.bfloat16).float(),
+    )
+    # The codec is the frozen one the frames came from.
+    codec = load_file(str(tiny_dir / "consolidated.safetensors"))
+    key = "audio_tokenizer.decoder_blocks.1.layers.0.attention.wq.weight"
+    assert torch.equal(weights[key], codec[key].to(torch.bfloat16))
+    tts = VoxtralTTS.from_pretrained(out)
+    assert tts.voices() == []
+    tts.create_voice("newvoice", ref_wav)
+    assert VoxtralTTS.from_pretrained(out).voices() == ["newvoice"]
+    audio = tts.generate("Hello from a trained model.", voice="newvoice", seed=0, max_seconds=1)
+    assert audio.sample_rate == 24000 and np.isfinite(audio.samples).all()
+
+
+def _write_corpus(folder: Path, n: int = 6, seconds: float = 1.5) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    rng = np.random.default_rng(1)
+    rows = []
+    for i in range(n):
+        t = np.arange(int(24000 * seconds)) / 24000
+        f0 = 110 + 25 * i
+        w = 0.3 * np.sign(np.sin(2 * np.pi * f0 * t)) * (
+            0.5 + 0.5 * np.sin(2 * np.pi * 3 * t)
+        ) + 0.01 * rng.standard_normal(t.size)
+        p = folder / f"{i}.flac"
+        sf.write(p, w.astype(np.float32), 24000)
+        rows.append(
+            {
+                "id": f"c{i}",
+                "audio": p.name,
+                "text": f"clip {i}",
+                "speaker": f"s{i % 2}",
+                "language": "en",
+                "duration": seconds,
+            }
+        )
+    manifest = folder / "manifest.jsonl"
+    manifest.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    return manifest
+
+
+def codec_config(out: Path, manifest: Path, steps: int, **loss) -> CodecConfig:
+    kw = dict(teacher="mel", disc_start=10_000, stft_scales=[512, 256, 128], disc_scales=[256, 128], disc_channels=8)
+    kw.update(loss)
+    return CodecConfig(
+        run=RunConfig(out_dir=str(out), steps=steps, batch_size=3, log_every=100, ckpt_every=5, seed=1),
+        optim=OptimConfig(lr=2e-3, warmup_steps=3),
+        data=CodecDataConfig(manifest=str(manifest), segment_seconds=0.48),
+        loss=CodecLossConfig(**kw),
+    )
+
+
+def test_codec_loss_falls_and_export_clones(tmp_path: Path) -> None:
+    manifest = _write_corpus(tmp_path / "data")
+    run = train_codec(codec_config(tmp_path / "codec", manifest, steps=30))
+    m = _metrics(run)
+    assert np.mean([r["mel"] for r in m[-5:]]) < 0.8 * np.mean([r["mel"] for r in m[:5]])
+    assert all(np.isfinite(r["distill"]) for r in m)
+    out = export_run(run, tmp_path / "model")
+    tts = VoxtralTTS.from_pretrained(out)
+    assert tts.can_clone
+    audio = tts.generate("Clone me.", ref_audio=tmp_path / "data" / "0.flac", seed=0, max_seconds=0.5)
+    assert np.isfinite(audio.samples).all()
+
+
+def test_codec_discriminator_phase_runs_and_resumes(tmp_path: Path) -> None:
+    manifest = _write_corpus(tmp_path / "data", n=3, seconds=1.0)
+    cfg = codec_config(tmp_path / "codec", manifest, steps=4, disc_start=2)
+    train_codec(cfg, stop_after=2)
+    train_codec(cfg)
+    m = _metrics(tmp_path / "codec")
+    assert [r["step"] for r in m] == [1, 2, 3, 4]
+    assert "disc" in m[-1] and "feat" in m[-1] and "disc" not in m[0]
+    full = train_codec(codec_config(tmp_path / "full", manifest, steps=4, disc_start=2))
+    a, b = load_state(tmp_path / "codec" / "last.pt"), load_state(full / "last.pt")
+    for k in a["model"]:
+        assert torch.equal(a["model"][k], b["model"][k]), k
+
+
+def test_encoder_only_training_keeps_the_decoder_and_unlocks_cloning(tiny_no_encoder_dir: Path, tmp_path: Path) -> None:
+    manifest = _write_corpus(tmp_path / "data", n=3, seconds=1.0)
+    cfg = codec_config(tmp_path / "enc", manifest, steps=6)
+    cfg.decoder_from = str(tiny_no_encoder_dir)
+    run = train_codec(cfg)
+    out = export_run(run, tmp_path / "model", dtype=torch.float32)
+    before = load_file(str(tiny_no_encoder_dir / "consolidated.safetensors"))
+    after = load_file(str(out / "consolidated.safetensors"))
+    assert set(after) - set(before) and all(k.startswith("audio_tokenizer.") for k in set(after) - set(before))
+    for k in before:
+        assert torch.equal(before[k], after[k]), k  # decoder, codebook, LM and embeddings untouched
+    tts = VoxtralTTS.from_pretrained(out)
+    assert tts.can_clone and tts.voices() == ["tiny_female", "tiny_male"]
+
+
+def test_yaml_config_and_overrides(tmp_path: Path) -> None:
+    cfg = lm_config(tmp_path / "r", tmp_path, steps=5)
+    dump_config(cfg, tmp_path / "c.yaml")
+    again = load_config(LMConfig, tmp_path / "c.yaml", ["run.steps=9", "optim.lr=0.01"])
+    assert again.run.steps == 9 and again.optim.lr == 0.01 and again.optim.betas == (0.9, 0.95)
+    (tmp_path / "bad.yaml").write_text("run:\n  stepz: 3\n")
+    with pytest.raises(ConfigError, match="run: unknown key.*stepz"):
+        load_config(LMConfig, tmp_path / "bad.yaml")
+    with pytest.raises(ConfigError, match="not found"):
+        load_config(LMConfig, tmp_path / "none.yaml")
+
+
+def test_torchrun_two_processes_on_cpu(tiny_dir: Path, tmp_path: Path) -> None:
+    from voxtral_tts.data.encode import encode_manifest
+
+    manifest = _write_corpus(tmp_path / "data", n=4, seconds=1.0)
+    encode_manifest(tiny_dir, manifest, tmp_path / "frames", device="cpu", progress=False)
+    cfg = lm_config(tmp_path / "ddp", tiny_dir, steps=3)
+    cfg.data.frames = str(tmp_path / "frames")
+    dump_config(cfg, tmp_path / "ddp.yaml")
+    env = {**os.environ, "OMP_NUM_THREADS": "1"}
+    cmd = [sys.executable, "-m", "torch.distributed.run", "--nproc_per_node", "2", "--master_port", "29517"]
+    cmd += ["-m", "voxtral_tts.cli", "train", "lm", "--config", str(tmp_path / "ddp.yaml")]
+    r = subprocess.run(cmd, capture_output=True, text=True, timeout=300, env=env)
+    assert r.returncode == 0, r.stderr[-3000:]
+    state = load_state(tmp_path / "ddp" / "last.pt")
+    assert state["step"] == 3 and len(state["sampler"]) == 2
+
+
+def test_lm_refuses_frames_from_another_codec(tiny_dir: Path, tmp_path: Path) -> None:
+    from voxtral_tts.data.frames import write_frames
+    from voxtral_tts.data.manifest import DataError
+
+    write_frames(tmp_path / "frames", [(np.full((12, 37), 3, np.int16), "text", "s", "en")] * 3)
+    cfg = lm_config(tmp_path / "lm", tiny_dir, steps=2)
+    cfg.data.frames = str(tmp_path / "frames")
+    with pytest.raises(DataError, match="encode them again"):
+        train_lm(cfg)
+
+
+@pytest.mark.parametrize("path", sorted(Path(__file__).parent.parent.glob("configs/*.yaml")), ids=lambda p: p.name)
+def test_shipped_configs_parse(path: Path) -> None:
+    cfg = load_config(LMConfig if path.name.startswith("lm-") else CodecConfig, path)
+    assert cfg.run.steps > 0
