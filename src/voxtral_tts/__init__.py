@@ -4,6 +4,7 @@ from .api import Request, VoxtralTTS
 from .audio import Audio
 from .errors import (
     CheckpointError,
+    DataError,
     EncoderMissingError,
     ReferenceAudioError,
     TextError,
@@ -16,6 +17,7 @@ __version__ = "0.1.0"
 __all__ = [
     "Audio",
     "CheckpointError",
+    "DataError",
     "EncoderMissingError",
     "ReferenceAudioError",
     "Request",

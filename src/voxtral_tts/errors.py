@@ -23,3 +23,7 @@ class ReferenceAudioError(VoxtralError):
 
 class EncoderMissingError(VoxtralError):
     """Cloning was asked of a checkpoint that ships no codec encoder."""
+
+
+class DataError(VoxtralError):
+    """A corpus, manifest or frames folder that cannot be used."""

@@ -18,14 +18,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import VoxtralError
+from ..errors import DataError
 
 FIELDS = ("id", "audio", "text", "language", "speaker", "duration")
 _LANG = re.compile(r"^[A-Za-z]{2,3}([-_][A-Za-z0-9]{1,8})*$")
 
-
-class DataError(VoxtralError):
-    """A corpus, manifest or data folder that cannot be used as given."""
 
 
 def check_language(lang: str, where: str = "--lang") -> str:
