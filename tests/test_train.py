@@ -232,3 +232,22 @@ def test_lm_refuses_frames_from_another_codec(tiny_dir: Path, tmp_path: Path) ->
 def test_shipped_configs_parse(path: Path) -> None:
     cfg = load_config(LMConfig if path.name.startswith("lm-") else CodecConfig, path)
     assert cfg.run.steps > 0
+
+
+def test_packed_teacher_features_equal_per_clip_features_for_a_framewise_teacher() -> None:
+    from voxtral_tts.train.teachers import packed_features
+
+    class Framewise:
+        name, dim = "fw", 2
+
+        def features(self, wave: np.ndarray) -> np.ndarray:  # one row per 480 samples: mean and index
+            n = -(-len(wave) // 480)
+            padded = np.pad(wave, (0, n * 480 - len(wave)))
+            return np.stack([padded.reshape(n, 480).mean(1), np.zeros(n)], 1).astype(np.float32)
+
+    rng = np.random.default_rng(0)
+    waves = [rng.standard_normal(int(rng.integers(1000, 60000))).astype(np.float32) for _ in range(9)]
+    waves.append(rng.standard_normal(24000 * 31).astype(np.float32))  # longer than a window
+    packed = packed_features(Framewise(), waves, window_s=2.0)
+    for w, f in zip(waves, packed):
+        np.testing.assert_allclose(f, Framewise().features(w), atol=1e-6)

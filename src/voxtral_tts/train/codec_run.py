@@ -83,17 +83,45 @@ class SegmentSource:
             self._audio[i] = wave
         return wave
 
-    def teacher_features(self, i: int, wave: np.ndarray) -> np.ndarray:
+    def _teacher_path(self, i: int) -> Path:
         key = hashlib.sha1(f"{self.teacher.name}:{self.files[i]}".encode()).hexdigest()[:16]
-        path = self.cache_dir / f"{key}.npy"
-        if path.exists():
-            return np.load(path)
-        feats = self.teacher.features(wave)
+        return self.cache_dir / f"{key}.npy"
+
+    def _save_teacher(self, i: int, feats: np.ndarray) -> None:
+        path = self._teacher_path(i)
         self.cache_dir.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".tmp.npy")
-        np.save(tmp, feats)
+        np.save(tmp, feats.astype(np.float16))  # half the disk; targets need no more precision
         tmp.replace(path)
+
+    def teacher_features(self, i: int, wave: np.ndarray) -> np.ndarray:
+        path = self._teacher_path(i)
+        if path.exists():
+            return np.load(path).astype(np.float32)
+        feats = self.teacher.features(wave)
+        self._save_teacher(i, feats)
         return feats
+
+    def precompute_teacher(self, d: Dist, pack: int = 64) -> None:
+        """Fill the teacher cache before training, packing clips into whole teacher windows."""
+        if self.teacher is None:
+            return
+        todo = [i for i in range(len(self.files)) if not self._teacher_path(i).exists()]
+        mine = todo[d.rank :: d.world]
+        if not mine:
+            return
+        from ..data.progress import Progress as Bar
+        from .teachers import packed_features
+
+        bar = Bar(len(mine), "teacher features", enabled=d.main)
+        for k in range(0, len(mine), pack):
+            group = mine[k : k + pack]
+            feats = packed_features(self.teacher, [self.audio(i) for i in group])
+            for i, f in zip(group, feats):
+                self._save_teacher(i, f)
+            bar.update(len(group))
+        bar.close()
+        d.barrier()
 
     def crop(self, i: int, rng: random.Random) -> tuple[np.ndarray, np.ndarray | None]:
         wave = self.audio(i)
@@ -236,6 +264,7 @@ def train_codec(cfg: CodecConfig, stop_after: int | None = None) -> Path:
     teacher = None if encoder_only else make_teacher(cfg.loss.teacher, cfg.loss.teacher_model)
     files = manifest_audio(cfg.data.manifest)
     source = SegmentSource(files, segment, spf, teacher, out / "teacher_cache", cfg.data.cache_audio)
+    source.precompute_teacher(d)
     sampler = EpochSampler(len(files), run.seed, d.rank, d.world)
     recon = ReconstructionLoss(24000, cfg.loss.stft_scales).to(d.device)
     head = torch.nn.Linear(codec.args.semantic_dim, teacher.dim).to(d.device) if teacher else None
