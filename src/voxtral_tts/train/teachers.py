@@ -61,12 +61,11 @@ class WhisperEncoderTeacher:
         except ImportError:
             raise VoxtralError("the whisper teacher needs faster-whisper: pip install 'voxtral-tts[eval]'") from None
         if model_dir is None:
-            try:
-                from ..eval.asr import default_whisper_dir
-            except ImportError:
-                raise VoxtralError("no Whisper model folder given and none installed (see docs/eval.md)") from None
-            model_dir = default_whisper_dir()
-        self.model = WhisperModel(str(model_dir), device="cpu", compute_type="float32", cpu_threads=threads)
+            from ..eval.asr import whisper_base_dir  # raises a clear error naming the packages to install
+
+            model_dir = whisper_base_dir()
+        # int8 matches the eval judge and runs ~2x faster; the targets need no more precision.
+        self.model = WhisperModel(str(model_dir), device="cpu", compute_type="int8", cpu_threads=threads)
         self.dim = self._encode(np.zeros(16000, np.float32)).shape[-1]
 
     def _encode(self, wave_16k: np.ndarray) -> np.ndarray:
