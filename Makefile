@@ -9,9 +9,16 @@ STAMP := $(VENV)/.installed
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
 
+# The eval judges resemblyzer and distillmos go in with --no-deps: their declared deps would pull torchaudio
+# and another torch build; what they really need is in the [eval] extra.
 $(STAMP): $(BIN)/python pyproject.toml
 	$(BIN)/pip install -q torch==2.13.0
-	$(BIN)/pip install -q -e '.[test]'
+	$(BIN)/pip install -q -e '.[test,eval]' torch==2.13.0
+	$(BIN)/pip install -q --no-deps resemblyzer==0.1.4 distillmos==0.9.1 xls-r-sqa==0.1.0
+	@# The web page test drives Debian's chromium with Playwright (Playwright's own browser download is not used).
+	@command -v chromium >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } || \
+		echo "note: no chromium; install Debian's chromium to run tests/test_server_browser.py"
 	touch $(STAMP)
 
 demo: $(STAMP)

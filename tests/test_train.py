@@ -251,3 +251,13 @@ def test_packed_teacher_features_equal_per_clip_features_for_a_framewise_teacher
     packed = packed_features(Framewise(), waves, window_s=2.0)
     for w, f in zip(waves, packed):
         np.testing.assert_allclose(f, Framewise().features(w), atol=1e-6)
+
+
+def test_codec_eval_reports_per_language(tiny_dir: Path, tmp_path: Path) -> None:
+    from voxtral_tts.train.codec_eval import evaluate_codec, format_table
+
+    manifest = _write_corpus(tmp_path / "data", n=3, seconds=1.0)
+    result = evaluate_codec(tiny_dir, manifest, tmp_path / "eval", limit=3, asr="none", speaker="none")
+    assert result["all"]["n"] == 3 and result["en"]["mel"] > 0 and result["all"]["wer_codec"] is None
+    assert len(list((tmp_path / "eval" / "audio").glob("*.wav"))) == 3
+    assert "| all | 3 |" in format_table(result)

@@ -133,6 +133,14 @@ def build_parser() -> argparse.ArgumentParser:
     from .data.cli import add_parser as add_data_parser
 
     add_data_parser(sub)
+
+    from .eval.cli import add_parser as add_eval_parser
+
+    add_eval_parser(sub)
+
+    from .server import add_parser as add_serve_parser
+
+    add_serve_parser(sub)
     return p
 
 

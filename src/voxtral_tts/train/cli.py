@@ -26,6 +26,13 @@ def cmd_train_codec(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_codec_eval(args: argparse.Namespace) -> int:
+    from .codec_eval import evaluate_codec, format_table
+
+    print(format_table(evaluate_codec(args.model, args.manifest, args.out, args.limit, args.asr)))
+    return 0
+
+
 def cmd_plot(args: argparse.Namespace) -> int:
     from .plot import plot_run
 
@@ -45,9 +52,10 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_voice_create(args: argparse.Namespace) -> int:
     from ..api import VoxtralTTS
+    from ..consent import create_voice_from_args
 
     tts = VoxtralTTS.from_pretrained(args.model, device=args.device)
-    path = tts.create_voice(args.name, args.ref, overwrite=args.overwrite)
+    path = create_voice_from_args(tts, args)  # consent record (and spoken check) first, audit-logged
     print(f"wrote {path}", file=sys.stderr)
     return 0
 
@@ -60,6 +68,13 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
         p.add_argument("--config", required=True, help="YAML config file")
         p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="override a config key")
         p.set_defaults(func=func)
+    p = tsub.add_parser("codec-eval", help="judge a codec's reconstructions: WER/CER vs the originals, SIM, mel")
+    p.add_argument("--model", required=True, help="model folder with a codec encoder (e.g. an exported codec run)")
+    p.add_argument("--manifest", required=True, help="held-out clips (data import format)")
+    p.add_argument("--out", required=True)
+    p.add_argument("--limit", type=int, default=40)
+    p.add_argument("--asr", default="whisper-base")
+    p.set_defaults(func=cmd_codec_eval)
     p = tsub.add_parser("plot", help="plot a run's loss curves to PNG")
     p.add_argument("run")
     p.add_argument("-o", "--output")
@@ -79,4 +94,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--name", required=True)
     p.add_argument("--overwrite", action="store_true")
     p.add_argument("--device")
+    from ..consent import add_consent_arguments
+
+    add_consent_arguments(p)
     p.set_defaults(func=cmd_voice_create)
