@@ -24,7 +24,6 @@ FIELDS = ("id", "audio", "text", "language", "speaker", "duration")
 _LANG = re.compile(r"^[A-Za-z]{2,3}([-_][A-Za-z0-9]{1,8})*$")
 
 
-
 def check_language(lang: str, where: str = "--lang") -> str:
     """Accept ISO 639 codes with optional region or script subtags (en, pt-BR, zh-CN, sr_Latn)."""
     if not isinstance(lang, str) or not _LANG.match(lang):
