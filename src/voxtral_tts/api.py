@@ -19,10 +19,13 @@ from .audio import Audio, check_reference, load_audio
 from .checkpoint import TOKENIZER, load_model
 from .config import AUDIO_ID
 from .errors import CheckpointError, EncoderMissingError, TextError, VoiceError
-from .generate import FrameLoop, FrameRequest, generate_frames
-from .streaming import StreamDecoder, decode_frames
+from .generate import FrameRequest
+from .longform import LongFormJob, LongFormOptions, run_batch
 from .text import PromptTokenizer
 from .voices import VoiceBank
+from .watermark.embed import Watermarker
+from .watermark.keys import WatermarkKey
+from .watermark.output import mark, output_marker, provenance_tags
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +46,8 @@ class Request:
     seed: int | None = None
     cfg_alpha: float | None = None
     max_seconds: float | None = None
+    normalize: bool = True
+    language: str | None = None
 
 
 def _resolve(path: str | Path | None) -> Path:
@@ -73,6 +78,8 @@ class VoxtralTTS:
         self.args = model.args
         self.tokenizer = tokenizer
         self.voice_bank = voices
+        # None: this deployment's key, found or created on first use (watermark/keys.py).
+        self.watermark_key: WatermarkKey | None = None
 
     @classmethod
     def from_pretrained(
@@ -170,16 +177,26 @@ class VoxtralTTS:
     def _prompt(self, text: str, voice: str | None, ref_audio: RefAudio | None) -> torch.Tensor:
         if not isinstance(text, str) or not text.strip():
             raise TextError("text is empty: give at least one word to speak")
+        return self._embed_prompt(text, *self._voice_rows(voice, ref_audio))
+
+    def _voice_rows(
+        self, voice: str | None, ref_audio: RefAudio | None
+    ) -> tuple[str | None, np.ndarray | None, torch.Tensor]:
+        """(preset name, reference waveform, voice rows): computed once, reused for every chunk of a long text."""
         if ref_audio is not None:
             wave, rows = self._reference_rows(ref_audio)
+            return None, wave, rows
+        if voice is None:
+            names = self.voices()
+            if not names:
+                raise VoiceError(f"{self.folder}: this model has no preset voices; give reference audio")
+            voice = names[0]
+        return voice, None, self.voice_bank.rows(voice)
+
+    def _embed_prompt(self, text: str, voice: str | None, wave: np.ndarray | None, rows: torch.Tensor) -> torch.Tensor:
+        if wave is not None:
             ids = self.tokenizer.speech_ids(text, ref_audio=wave)
         else:
-            if voice is None:
-                names = self.voices()
-                if not names:
-                    raise VoiceError(f"{self.folder}: this model has no preset voices; give reference audio")
-                voice = names[0]
-            rows = self.voice_bank.rows(voice)
             ids = self.tokenizer.speech_ids(text, voice=voice)
         n_text = len(ids) - PromptTokenizer.audio_slots(ids) - 5
         if n_text > MAX_TEXT_TOKENS:
@@ -224,9 +241,20 @@ class VoxtralTTS:
         )
         return req, seed
 
+    # -- watermark: every waveform the library returns passes through output_marker ----------------
+
+    def output_marker(self, watermark: bool = True, where: str = "output") -> Watermarker | None:
+        """The watermark for one output (a `Watermarker`), or None when `watermark` is False (logged)."""
+        return output_marker(self.folder.name, self.sample_rate, watermark, self.watermark_key, where)
+
+    def _marked(self, audio: Audio, watermark: bool) -> Audio:
+        marker = self.output_marker(watermark, "generate")
+        audio.samples = mark(audio.samples, marker)
+        audio.provenance = provenance_tags(self.folder.name, marker)
+        return audio
+
     # -- generation -----------------------------------------------------------------------------
 
-    @torch.inference_mode()
     def generate(
         self,
         text: str,
@@ -236,38 +264,58 @@ class VoxtralTTS:
         cfg_alpha: float | None = None,
         max_seconds: float | None = None,
         noise: torch.Tensor | None = None,
+        normalize: bool = True,
+        language: str | None = None,
+        longform: LongFormOptions | None = None,
+        watermark: bool = True,
     ) -> Audio:
         """Synthesize `text` with a preset `voice` or by cloning `ref_audio` (a path, encoded bytes, or
         (samples, sample_rate)). `seed` makes the result reproducible; `noise` [frames, n_acoustic]
-        replaces the random flow-matching start points (for cross-checks)."""
-        req, seed = self._request(text, voice, ref_audio, seed, cfg_alpha, max_seconds, noise)
-        loop = FrameLoop(self.model, [req])
-        frames = []
-        while not loop.done:
-            f, produced = loop.step()
-            if produced[0]:
-                frames.append(f[0])
-        stacked = torch.stack(frames) if frames else torch.zeros(0, self.args.audio.n_codebooks, dtype=torch.long)
-        wave = decode_frames(self.model.codec, stacked)
-        return Audio(
-            wave.numpy(),
-            self.sample_rate,
-            seed=seed,
-            frames=stacked.cpu().numpy(),
-            stop_reason=loop.stop_reason[0] or "",
-        )
+        replaces the random flow-matching start points (for cross-checks).
 
-    @torch.inference_mode()
-    def generate_batch(self, requests: list[Request]) -> list[Audio]:
-        """Several utterances in one batched frame loop; each result equals its own `generate` call."""
-        reqs, seeds = zip(
-            *(self._request(r.text, r.voice, r.ref_audio, r.seed, r.cfg_alpha, r.max_seconds) for r in requests)
+        Text of any length: it is normalised (numbers, dates, money ... read out in `language`, guessed when
+        None; `normalize=False` skips that) and spoken in chunks that carry the voice's prosody across
+        (see `voxtral_tts.longform`; `longform` tunes chunking, levelling and the duration guards).
+
+        The audio is watermarked (docs/watermark.md); `watermark=False` turns that off, with a logged warning."""
+        job = LongFormJob(
+            self,
+            text,
+            voice=voice,
+            ref_audio=ref_audio,
+            seed=seed,
+            cfg_alpha=cfg_alpha,
+            max_seconds=max_seconds,
+            noise=noise,
+            normalize_text=normalize,
+            language=language,
+            options=longform,
+            streaming=False,
         )
-        all_frames = generate_frames(self.model, list(reqs))
-        return [
-            Audio(decode_frames(self.model.codec, f).numpy(), self.sample_rate, seed=s, frames=f.cpu().numpy())
-            for f, s in zip(all_frames, seeds)
+        return self._marked(job.run(), watermark)
+
+    def generate_batch(
+        self, requests: list[Request], longform: LongFormOptions | None = None, watermark: bool = True
+    ) -> list[Audio]:
+        """Several utterances in one batched frame loop; each result equals its own `generate` call (and is
+        watermarked the same way)."""
+        jobs = [
+            LongFormJob(
+                self,
+                r.text,
+                voice=r.voice,
+                ref_audio=r.ref_audio,
+                seed=r.seed,
+                cfg_alpha=r.cfg_alpha,
+                max_seconds=r.max_seconds,
+                normalize_text=r.normalize,
+                language=r.language,
+                options=longform,
+                streaming=False,
+            )
+            for r in requests
         ]
+        return [self._marked(a, watermark) for a in run_batch(jobs)]
 
     def stream(
         self,
@@ -278,26 +326,36 @@ class VoxtralTTS:
         cfg_alpha: float | None = None,
         max_seconds: float | None = None,
         noise: torch.Tensor | None = None,
+        normalize: bool = True,
+        language: str | None = None,
+        longform: LongFormOptions | None = None,
+        watermark: bool = True,
     ) -> Iterator[np.ndarray]:
         """Yield float32 waveform chunks as frames are generated: a 5-frame (0.4 s) first chunk, then
-        2 s chunks. Joined, they equal `generate(...)` with the same arguments."""
+        2 s chunks. Joined, they equal `generate(...)` with the same arguments. Long text streams across
+        its chunks with no gap in the audio. Chunks are watermarked as one stream, so the joined stream
+        carries the same mark as `generate` (`watermark=False` turns it off, with a logged warning)."""
+        t0 = time.perf_counter()
         with torch.inference_mode():
-            req, seed = self._request(text, voice, ref_audio, seed, cfg_alpha, max_seconds, noise)
-            t0 = time.perf_counter()
-            loop = FrameLoop(self.model, [req])
-            dec = StreamDecoder(self.model.codec)
+            job = LongFormJob(
+                self,
+                text,
+                voice=voice,
+                ref_audio=ref_audio,
+                seed=seed,
+                cfg_alpha=cfg_alpha,
+                max_seconds=max_seconds,
+                noise=noise,
+                normalize_text=normalize,
+                language=language,
+                options=longform,
+                streaming=True,
+            )
+        marker = self.output_marker(watermark, "stream")
         first = True
-        while True:
-            with torch.inference_mode():
-                if loop.done:
-                    chunk = dec.flush()
-                    if chunk is None:
-                        return
-                else:
-                    f, produced = loop.step()
-                    chunk = dec.push(f[0]) if produced[0] else None
-            if chunk is not None:
-                if first:
-                    log.info("first audio after %.3f s", time.perf_counter() - t0)
-                    first = False
-                yield chunk.numpy()
+        for chunk in job.stream():
+            chunk = mark(chunk, marker)
+            if first:
+                log.info("first audio after %.3f s", time.perf_counter() - t0)
+                first = False
+            yield chunk

@@ -74,20 +74,26 @@ class Audio:
     seed: int | None = None
     frames: np.ndarray | None = field(default=None, repr=False)
     stop_reason: str = ""
+    # Tags written by `save` (generator, model, time, watermark); see watermark.output.provenance_tags.
+    provenance: dict[str, str] | None = field(default=None, repr=False)
 
     @property
     def duration(self) -> float:
         return self.samples.size / self.sample_rate
 
     def save(self, path: str | Path) -> Path:
-        return save_audio(path, self.samples, self.sample_rate)
+        return save_audio(path, self.samples, self.sample_rate, tags=self.provenance)
 
 
-def save_audio(path: str | Path, samples: np.ndarray, sample_rate: int) -> Path:
-    """Write WAV or FLAC (by extension) as 16-bit PCM, clipping to [-1, 1]."""
+def save_audio(path: str | Path, samples: np.ndarray, sample_rate: int, tags: dict[str, str] | None = None) -> Path:
+    """Write WAV or FLAC (by extension) as 16-bit PCM, clipping to [-1, 1]. `tags` (soundfile's string
+    fields: title, artist, comment, date, software, ...) go into the RIFF INFO chunk or Vorbis comments."""
     path = Path(path)
     fmt = {".wav": "WAV", ".flac": "FLAC"}.get(path.suffix.lower())
     if fmt is None:
         raise ValueError(f"{path}: unsupported output format; use .wav or .flac")
-    sf.write(str(path), np.clip(samples, -1.0, 1.0), sample_rate, format=fmt, subtype="PCM_16")
+    with sf.SoundFile(str(path), "w", sample_rate, 1, format=fmt, subtype="PCM_16") as f:
+        for name, value in (tags or {}).items():
+            setattr(f, name, value)  # before any audio: FLAC writes its comments in the header
+        f.write(np.clip(samples, -1.0, 1.0))
     return path

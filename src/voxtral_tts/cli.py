@@ -30,46 +30,106 @@ def _load(args: argparse.Namespace):
     return VoxtralTTS.from_pretrained(args.model, device=args.device, dtype=_dtype(args.dtype))
 
 
-def _read_text(text: str) -> str:
+def _read_text(text: str | None, text_file: str | None = None) -> str:
+    if text is not None and text_file is not None:
+        raise VoxtralError("give the text or --text-file, not both")
+    if text_file is not None:
+        if text_file == "-":
+            return sys.stdin.read()
+        path = Path(text_file)
+        if not path.is_file():
+            raise VoxtralError(f"{path}: text file not found")
+        try:
+            return path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as e:
+            raise VoxtralError(f"{path}: not UTF-8 text (byte {e.start})") from None
+    if text is None:
+        raise VoxtralError("give the text to speak, - to read stdin, or --text-file FILE")
     return sys.stdin.read() if text == "-" else text
 
 
 def cmd_speak(args: argparse.Namespace) -> int:
-    text = _read_text(args.text)
+    from .longform import TIMESTAMP_SOURCE, Guard, LongFormJob, LongFormOptions
+    from .watermark.c2pa import credentials as c2pa_credentials
+    from .watermark.c2pa import sign_file as sign_c2pa
+    from .watermark.output import mark, provenance_tags
+
+    text = _read_text(args.text, args.text_file)
     out = Path(args.output)
     if out.suffix.lower() not in (".wav", ".flac"):
         raise VoxtralError(f"{out}: output must end in .wav or .flac")
     if args.voice and args.ref_audio:
         raise VoxtralError("give either --voice or --ref-audio, not both")
+    stamps = Path(args.timestamps) if args.timestamps else None
+    if stamps is not None and stamps.suffix.lower() not in (".srt", ".vtt"):
+        raise VoxtralError(f"{stamps}: --timestamps must end in .srt or .vtt")
+    judge = None
+    if stamps is not None:
+        from .eval.asr import load_asr
+
+        judge = load_asr(args.timestamps_asr)  # before synthesis: a missing judge fails fast
     tts = _load(args)
-    kw = dict(
+    if args.watermark_key:
+        from .watermark import load_key
+
+        tts.watermark_key = load_key(args.watermark_key)
+    marker = tts.output_marker(not args.no_watermark, str(out))
+    options = LongFormOptions(guard=Guard(retries=args.retries)) if args.retries is not None else None
+    job = LongFormJob(
+        tts,
+        text,
         voice=args.voice,
         ref_audio=args.ref_audio,
         seed=args.seed,
         cfg_alpha=args.cfg_alpha,
         max_seconds=args.max_seconds,
+        normalize_text=not args.no_normalize,
+        language=args.language,
+        options=options,
+        streaming=args.stream,
     )
     t0 = time.perf_counter()
     if args.stream:
         fmt = "WAV" if out.suffix.lower() == ".wav" else "FLAC"
         n = 0
         first = None
+        kept = []
         with sf.SoundFile(str(out), "w", samplerate=tts.sample_rate, channels=1, format=fmt, subtype="PCM_16") as f:
-            for chunk in tts.stream(text, **kw):
+            for name, value in provenance_tags(tts.folder.name, marker).items():
+                setattr(f, name, value)  # before any audio: FLAC writes its comments in the header
+            for chunk in job.stream():
+                chunk = mark(chunk, marker)
                 if first is None:
                     first = time.perf_counter() - t0
                 f.write(np.clip(chunk, -1, 1))
                 n += chunk.size
+                if stamps is not None:
+                    kept.append(chunk)
         seconds = n / tts.sample_rate
+        samples = np.concatenate(kept) if kept else np.zeros(0, np.float32)
         ttfa = f", first audio after {first:.2f} s" if first is not None else ""
     else:
-        audio = tts.generate(text, **kw)
+        audio = job.run()
+        audio.samples = mark(audio.samples, marker)
+        audio.provenance = provenance_tags(tts.folder.name, marker)
         audio.save(out)
         seconds = audio.duration
+        samples = audio.samples
         ttfa = ""
     wall = time.perf_counter() - t0
+    if (creds := c2pa_credentials(args.c2pa_cert, args.c2pa_key)) is not None:
+        wm = provenance_tags(tts.folder.name, marker)["comment"].split("; ")[-1]
+        sign_c2pa(out, *creds, model_name=tts.folder.name, watermark=wm)
     rtf = wall / seconds if seconds else float("inf")
-    print(f"wrote {out}: {seconds:.2f} s of audio in {wall:.2f} s (RTF {rtf:.2f}{ttfa})", file=sys.stderr)
+    chunks = f", {len(job.records)} chunks" if len(job.records) > 1 else ""
+    print(f"wrote {out}: {seconds:.2f} s of audio in {wall:.2f} s (RTF {rtf:.2f}{ttfa}{chunks})", file=sys.stderr)
+    if stamps is not None:
+        from .longform import format_subtitles, word_timestamps
+
+        spans = [(r.start, r.end) for r in job.records] or None
+        words = word_timestamps(samples, tts.sample_rate, job.lang, spans=spans, asr=judge)
+        stamps.write_text(format_subtitles(words, stamps.suffix.lower()[1:]), encoding="utf-8")
+        print(f"wrote {stamps}: {len(words)} words; timings from {TIMESTAMP_SOURCE}", file=sys.stderr)
     return 0
 
 
@@ -103,8 +163,11 @@ def build_parser() -> argparse.ArgumentParser:
         sp.add_argument("--device", help="cpu, cuda, cuda:1 ... (default: cuda if available)")
         sp.add_argument("--dtype", choices=["fp32", "bf16", "fp16"], help="default: bf16 on cuda, fp32 on cpu")
 
-    s = sub.add_parser("speak", help="synthesize text to a WAV or FLAC file")
-    s.add_argument("text", help="the text to speak, or - to read it from stdin")
+    s = sub.add_parser("speak", help="synthesize text (of any length) to a WAV or FLAC file")
+    s.add_argument("text", nargs="?", help="the text to speak, or - to read it from stdin")
+    s.add_argument(
+        "--text-file", help="read the text from this UTF-8 file (- for stdin); long texts are read in chunks"
+    )
     model_args(s)
     who = s.add_mutually_exclusive_group()
     who.add_argument("--voice", help="preset voice name (see `voices`)")
@@ -114,6 +177,21 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--cfg-alpha", type=float, help="classifier-free guidance strength (default 1.2)")
     s.add_argument("--max-seconds", type=float, help="stop after this much audio")
     s.add_argument("--stream", action="store_true", help="write audio as it is generated")
+    s.add_argument(
+        "--no-normalize", action="store_true", help="speak the text as written (no number/date/... expansion)"
+    )
+    s.add_argument("--language", help="en fr de es it pt nl ar hi (default: guessed from the text and voice)")
+    s.add_argument("--retries", type=int, help="new-seed retries for a chunk of implausible duration (default 2)")
+    s.add_argument(
+        "--timestamps", metavar="FILE", help="also write word timings to FILE.srt or FILE.vtt (from the ASR judge)"
+    )
+    s.add_argument("--timestamps-asr", default="whisper-base", help=argparse.SUPPRESS)
+    s.add_argument(
+        "--no-watermark", action="store_true", help="do NOT mark the audio as synthetic (logged; see docs/watermark.md)"
+    )
+    s.add_argument("--watermark-key", metavar="FILE", help="watermark key file (default: this deployment's key)")
+    s.add_argument("--c2pa-cert", metavar="PEM", help="sign a C2PA manifest with this chain (or $VOXTRAL_C2PA_CERT)")
+    s.add_argument("--c2pa-key", metavar="PEM", help="the C2PA signing key (or $VOXTRAL_C2PA_KEY)")
     s.set_defaults(func=cmd_speak)
 
     v = sub.add_parser("voices", help="list a model's preset voices")
@@ -141,6 +219,10 @@ def build_parser() -> argparse.ArgumentParser:
     from .server import add_parser as add_serve_parser
 
     add_serve_parser(sub)
+
+    from .watermark.cli import add_parsers as add_watermark_parsers
+
+    add_watermark_parsers(sub)
     return p
 
 

@@ -529,7 +529,11 @@ def create_app(tts: VoxtralTTS, config: ServerConfig | None = None) -> FastAPI:
         if name in tts.voices() or store.get(owner, name) is not None:
             raise APIError(409, f"a voice named '{name}' already exists", param="name", code="voice_exists")
         wave = await run_in_threadpool(reference, data, "audio")
-        said = None if clip is None else await run_in_threadpool(reference, clip, "consent_audio")
+        said = (
+            None
+            if clip is None
+            else await run_in_threadpool(wm.decode_clip, clip, tts.sample_rate, config.max_upload_bytes)
+        )
         judges = config.consent_judges or wm.default_judges
         await run_in_threadpool(
             wm.authorize,
