@@ -18,7 +18,6 @@ from __future__ import annotations
 import hashlib
 import json
 import random
-import signal
 from pathlib import Path
 
 import numpy as np
@@ -35,7 +34,17 @@ from ..model.quantizers import SemanticCodebook
 from ..text.tekken import write_tekken
 from ..tiny import TINY_PARAMS
 from .config import CODEC_PRESETS, CodecConfig, ConfigError, dump_config, to_dict
-from .loop import Dist, EpochSampler, Progress, autocast, load_state, lr_at, make_optimizer, save_state
+from .loop import (
+    Dist,
+    EpochSampler,
+    autocast,
+    drive,
+    load_state,
+    lr_at,
+    make_optimizer,
+    sampler_states,
+    save_state,
+)
 from .losses import (
     MultiScaleSTFTDiscriminator,
     ReconstructionLoss,
@@ -291,12 +300,8 @@ def train_codec(cfg: CodecConfig, stop_after: int | None = None) -> Path:
         if d.main:
             print(f"resuming {out} at step {step}", flush=True)
 
-    def checkpoint() -> None:
-        samplers = [None] * d.world
-        if d.world > 1:
-            torch.distributed.all_gather_object(samplers, sampler.state_dict())
-        else:
-            samplers = [sampler.state_dict()]
+    def checkpoint(step: int) -> None:
+        samplers = sampler_states(d, sampler)
         if d.main:
             save_state(
                 out / CKPT,
@@ -317,76 +322,63 @@ def train_codec(cfg: CodecConfig, stop_after: int | None = None) -> Path:
             )
         d.barrier()
 
-    stop = {"now": False}
-    old = signal.signal(signal.SIGTERM, lambda *_: stop.update(now=True))
-    progress = Progress(run.steps, step, out / "metrics.jsonl", run.log_every, enabled=d.main)
-    end = run.steps if stop_after is None else min(run.steps, stop_after)
     lc = cfg.loss
-    try:
-        while step < end and not stop["now"]:
-            for g in opt.param_groups:
-                g["lr"] = lr_at(step, run.steps, cfg.optim)
-            for g in opt_d.param_groups:
-                g["lr"] = lr_at(max(0, step - lc.disc_start), run.steps, cfg.disc_optim)
-            rng = random.Random(f"{run.seed}-{step}-{d.rank}")
-            gen = torch.Generator().manual_seed(hash((run.seed, step, d.rank)) % (2**62))
-            crops = [source.crop(i, rng) for i in sampler.take(run.batch_size)]
-            wave = torch.from_numpy(np.stack([c[0] for c in crops])).to(d.device)
-            adversarial = step >= lc.disc_start
-            with autocast(run, d.device):
-                z = codec.encode_latent(wave)
-                latent, q_sem, commit, stats = quantize_for_training(model, z, cfg, gen, not encoder_only, d)
-                y_hat = codec.decode_latent(latent)[:, : wave.shape[1]]
-                rl = recon(y_hat, wave)
-                w1 = l1_weight(step, lc.l1_weight, lc.l1_decay_steps)
-                loss = lc.stft_weight * rl["stft"] + lc.mel_weight * rl["mel"] + w1 * F.l1_loss(y_hat, wave)
-                loss = loss + lc.commit_weight * commit
-                metrics = {"stft": rl["stft"].item(), "mel": rl["mel"].item(), "commit": commit.item()}
-                if head is not None:
-                    target = pool_to_frames(torch.from_numpy(np.stack([c[1] for c in crops])).to(d.device), 4)
-                    pred = head(q_sem)[:, : target.shape[1]]
-                    distill = 1 - F.cosine_similarity(pred.float(), target.float(), dim=-1).mean()
-                    loss = loss + lc.distill_weight * distill
-                    metrics["distill"] = distill.item()
-                if adversarial:
-                    disc.requires_grad_(False)  # the generator's loss must not train the discriminator
-                    fake = disc(y_hat)
-                    with torch.no_grad():
-                        real = disc(wave)
-                    fm = feature_matching_loss(real, fake)
-                    loss = loss + lc.feature_weight * fm
-                    if lc.adv_weight:
-                        loss = loss + lc.adv_weight * generator_adv_loss(fake)
-                    metrics["feat"] = fm.item()
-            opt.zero_grad(set_to_none=True)
-            loss.backward()
-            d.average_grads(gen_params)
-            gnorm = torch.nn.utils.clip_grad_norm_(gen_params, cfg.optim.grad_clip)
-            opt.step()
+
+    def one_step(step: int) -> dict[str, float]:
+        for g in opt.param_groups:
+            g["lr"] = lr_at(step, run.steps, cfg.optim)
+        for g in opt_d.param_groups:
+            g["lr"] = lr_at(max(0, step - lc.disc_start), run.steps, cfg.disc_optim)
+        rng = random.Random(f"{run.seed}-{step}-{d.rank}")
+        gen = torch.Generator().manual_seed(hash((run.seed, step, d.rank)) % (2**62))
+        crops = [source.crop(i, rng) for i in sampler.take(run.batch_size)]
+        wave = torch.from_numpy(np.stack([c[0] for c in crops])).to(d.device)
+        adversarial = step >= lc.disc_start
+        with autocast(run, d.device):
+            z = codec.encode_latent(wave)
+            latent, q_sem, commit, stats = quantize_for_training(model, z, cfg, gen, not encoder_only, d)
+            y_hat = codec.decode_latent(latent)[:, : wave.shape[1]]
+            rl = recon(y_hat, wave)
+            w1 = l1_weight(step, lc.l1_weight, lc.l1_decay_steps)
+            loss = lc.stft_weight * rl["stft"] + lc.mel_weight * rl["mel"] + w1 * F.l1_loss(y_hat, wave)
+            loss = loss + lc.commit_weight * commit
+            metrics = {"stft": rl["stft"].item(), "mel": rl["mel"].item(), "commit": commit.item()}
+            if head is not None:
+                target = pool_to_frames(torch.from_numpy(np.stack([c[1] for c in crops])).to(d.device), 4)
+                pred = head(q_sem)[:, : target.shape[1]]
+                distill = 1 - F.cosine_similarity(pred.float(), target.float(), dim=-1).mean()
+                loss = loss + lc.distill_weight * distill
+                metrics["distill"] = distill.item()
             if adversarial:
-                disc.requires_grad_(True)
-                with autocast(run, d.device):
-                    dl = discriminator_loss(disc(wave), disc(y_hat.detach()))
-                opt_d.zero_grad(set_to_none=True)
-                dl.backward()
-                d.average_grads(list(disc.parameters()))
-                torch.nn.utils.clip_grad_norm_(disc.parameters(), cfg.disc_optim.grad_clip)
-                opt_d.step()
-                metrics["disc"] = dl.item()
-            step += 1
-            metrics.update(loss=loss.item(), grad_norm=float(gnorm), **stats)
-            progress.update(step, d.mean(metrics))
-            if step % run.ckpt_every == 0 or step == end:
-                checkpoint()
-        if stop["now"]:
-            checkpoint()
-    except KeyboardInterrupt:
-        checkpoint()
-        raise
-    finally:
-        signal.signal(signal.SIGTERM, old)
-        progress.close()
-        d.close()
+                disc.requires_grad_(False)  # the generator's loss must not train the discriminator
+                fake = disc(y_hat)
+                with torch.no_grad():
+                    real = disc(wave)
+                fm = feature_matching_loss(real, fake)
+                loss = loss + lc.feature_weight * fm
+                if lc.adv_weight:
+                    loss = loss + lc.adv_weight * generator_adv_loss(fake)
+                metrics["feat"] = fm.item()
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        d.average_grads(gen_params)
+        gnorm = torch.nn.utils.clip_grad_norm_(gen_params, cfg.optim.grad_clip)
+        opt.step()
+        if adversarial:
+            disc.requires_grad_(True)
+            with autocast(run, d.device):
+                dl = discriminator_loss(disc(wave), disc(y_hat.detach()))
+            opt_d.zero_grad(set_to_none=True)
+            dl.backward()
+            d.average_grads(list(disc.parameters()))
+            torch.nn.utils.clip_grad_norm_(disc.parameters(), cfg.disc_optim.grad_clip)
+            opt_d.step()
+            metrics["disc"] = dl.item()
+        metrics.update(loss=loss.item(), grad_norm=float(gnorm), **stats)
+        return metrics
+
+    end = run.steps if stop_after is None else min(run.steps, stop_after)
+    drive(step, end, one_step, checkpoint, run, d, out / "metrics.jsonl")
     return out
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import random
-import signal
+from contextlib import nullcontext
 from pathlib import Path
 
 import torch
@@ -16,7 +16,17 @@ from ..model import VoxtralModel
 from ..text import PromptTokenizer
 from .config import ConfigError, LMConfig, dump_config, lm_params, to_dict
 from .lm import ExampleBuilder, FrameItem, LMTrainModule, init_lm_weights, lm_losses, load_frame_corpus
-from .loop import Dist, EpochSampler, Progress, autocast, load_state, lr_at, make_optimizer, save_state
+from .loop import (
+    Dist,
+    EpochSampler,
+    autocast,
+    drive,
+    load_state,
+    lr_at,
+    make_optimizer,
+    sampler_states,
+    save_state,
+)
 
 CKPT = "last.pt"
 TRAINED_PREFIXES = ("backbone.", "audio_embeddings.", "acoustic_transformer.")
@@ -91,12 +101,8 @@ def train_lm(cfg: LMConfig, stop_after: int | None = None, corpus: list[FrameIte
         if d.main:
             print(f"resuming {out} at step {step}", flush=True)
 
-    def checkpoint() -> None:
-        samplers = [None] * d.world
-        if d.world > 1:
-            torch.distributed.all_gather_object(samplers, sampler.state_dict())
-        else:
-            samplers = [sampler.state_dict()]
+    def checkpoint(step: int) -> None:
+        samplers = sampler_states(d, sampler)
         if d.main:
             weights = {k: v for k, v in model.state_dict().items() if k.startswith(TRAINED_PREFIXES)}
             save_state(
@@ -113,58 +119,32 @@ def train_lm(cfg: LMConfig, stop_after: int | None = None, corpus: list[FrameIte
             )
         d.barrier()
 
-    stop = {"now": False}
+    def one_step(step: int) -> dict[str, float]:
+        for group in opt.param_groups:
+            group["lr"] = lr_at(step, run.steps, cfg.optim)
+        totals = {"ce": 0.0, "fm": 0.0, "acc": 0.0}
+        for micro in range(run.grad_accum):
+            # Example choice and noise depend only on (seed, step, rank, micro): resumable exactly.
+            rng = random.Random(f"{run.seed}-{step}-{d.rank}-{micro}")
+            gen = torch.Generator().manual_seed(hash((run.seed, step, d.rank, micro)) % (2**62))
+            batch = [builder.build(i, rng) for i in sampler.take(run.batch_size)]
+            last = micro == run.grad_accum - 1
+            # DDP all-reduces on every backward unless told otherwise; only the last micro-batch needs it.
+            ctx = wrapped.no_sync() if (not last and hasattr(wrapped, "no_sync")) else nullcontext()
+            with ctx, autocast(run, d.device):
+                losses = wrapped(batch, gen, cfg.p_uncond, cfg.sigma_min)
+                loss = (losses["ce"] + cfg.fm_weight * losses["fm"]) / run.grad_accum
+            loss.backward()
+            for k in totals:
+                totals[k] += float(losses[k].detach()) / run.grad_accum
+        gnorm = torch.nn.utils.clip_grad_norm_(trainable, cfg.optim.grad_clip)
+        opt.step()
+        opt.zero_grad(set_to_none=True)
+        return {**totals, "grad_norm": float(gnorm), "lr": opt.param_groups[0]["lr"]}
 
-    def on_signal(signum, frame):  # finish the current step, save, and exit cleanly
-        stop["now"] = True
-
-    old = signal.signal(signal.SIGTERM, on_signal)
-    progress = Progress(run.steps, step, out / "metrics.jsonl", run.log_every, enabled=d.main)
     end = run.steps if stop_after is None else min(run.steps, stop_after)
-    try:
-        while step < end and not stop["now"]:
-            for group in opt.param_groups:
-                group["lr"] = lr_at(step, run.steps, cfg.optim)
-            totals = {"ce": 0.0, "fm": 0.0, "acc": 0.0}
-            for micro in range(run.grad_accum):
-                # Example choice and noise depend only on (seed, step, rank, micro): resumable exactly.
-                rng = random.Random(f"{run.seed}-{step}-{d.rank}-{micro}")
-                gen = torch.Generator().manual_seed(hash((run.seed, step, d.rank, micro)) % (2**62))
-                batch = [builder.build(i, rng) for i in sampler.take(run.batch_size)]
-                sync = micro == run.grad_accum - 1 or d.world == 1 or run.fsdp
-                ctx = wrapped.no_sync() if (not sync and hasattr(wrapped, "no_sync")) else _null()
-                with ctx, autocast(run, d.device):
-                    losses = wrapped(batch, gen, cfg.p_uncond, cfg.sigma_min)
-                    loss = (losses["ce"] + cfg.fm_weight * losses["fm"]) / run.grad_accum
-                loss.backward()
-                for k in totals:
-                    totals[k] += float(losses[k].detach()) / run.grad_accum
-            gnorm = torch.nn.utils.clip_grad_norm_(trainable, cfg.optim.grad_clip)
-            opt.step()
-            opt.zero_grad(set_to_none=True)
-            step += 1
-            metrics = d.mean({**totals, "grad_norm": float(gnorm), "lr": opt.param_groups[0]["lr"]})
-            progress.update(step, metrics)
-            if step % run.ckpt_every == 0 or step == end:
-                checkpoint()
-        if stop["now"]:
-            checkpoint()
-    except KeyboardInterrupt:
-        checkpoint()
-        raise
-    finally:
-        signal.signal(signal.SIGTERM, old)
-        progress.close()
-        d.close()
+    drive(step, end, one_step, checkpoint, run, d, out / "metrics.jsonl")
     return out
-
-
-class _null:
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *a):
-        return False
 
 
 def export_lm(run_dir: str | Path, out: str | Path, dtype: torch.dtype = torch.bfloat16) -> Path:

@@ -6,8 +6,10 @@ import json
 import math
 import os
 import random
+import signal
 import sys
 import time
+from collections.abc import Callable
 from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
@@ -207,3 +209,46 @@ class EpochSampler:
     def load_state_dict(self, s: dict[str, int]) -> None:
         self.epoch, self.pos = s["epoch"], s["pos"]
         self._order = self._make()
+
+
+def sampler_states(d: Dist, sampler: EpochSampler) -> list[dict[str, int]]:
+    """Every rank's data position, so that a resumed run gives each rank its own again."""
+    if d.world == 1:
+        return [sampler.state_dict()]
+    states: list = [None] * d.world
+    dist.all_gather_object(states, sampler.state_dict())
+    return states
+
+
+def drive(
+    start: int,
+    end: int,
+    one_step: Callable[[int], dict[str, float]],
+    save: Callable[[int], None],
+    run: RunConfig,
+    d: Dist,
+    log_path: Path,
+) -> None:
+    """Run `one_step(step)` from `start` to `end`, logging its metrics and calling `save(steps_done)`
+    every `ckpt_every` steps, at the end, and on SIGTERM or Ctrl-C (after finishing the step in hand),
+    so that a stopped run loses no more than one checkpoint interval, and usually nothing."""
+    stop = {"now": False}
+    old = signal.signal(signal.SIGTERM, lambda *_: stop.update(now=True))
+    progress = Progress(run.steps, start, log_path, run.log_every, enabled=d.main)
+    step = start
+    try:
+        while step < end and not stop["now"]:
+            metrics = one_step(step)
+            step += 1
+            progress.update(step, d.mean(metrics))
+            if step % run.ckpt_every == 0 or step == end:
+                save(step)
+        if stop["now"]:
+            save(step)
+    except KeyboardInterrupt:
+        save(step)
+        raise
+    finally:
+        signal.signal(signal.SIGTERM, old)
+        progress.close()
+        d.close()
