@@ -34,11 +34,11 @@ from safetensors import safe_open
 from ..checkpoint import load_model
 from ..config import N_AUDIO_SPECIALS
 from ..errors import EncoderMissingError
+from ..progress import Progress
 from . import dsp
 from .frames import FORMAT, INDEX, META, SHARDS, codec_fingerprint, write_shard
 from .manifest import DataError, Entry, atomic_write_text, read_manifest
 from .prepare import EMPTY, ERROR, MISSING_AUDIO, SILENCE_LUFS, SILENT, UNREADABLE, read_audio, summarize
-from .progress import Progress
 
 log = logging.getLogger(__name__)
 

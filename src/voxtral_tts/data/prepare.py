@@ -42,10 +42,10 @@ import numpy as np
 import soundfile as sf
 import soxr
 
+from ..progress import Progress
 from . import dsp
 from .importers import NO_TRANSCRIPT, Candidate, candidates
 from .manifest import DataError, Entry, atomic_write_text, write_manifest
-from .progress import Progress
 
 log = logging.getLogger(__name__)
 

@@ -119,7 +119,7 @@ class SegmentSource:
         mine = todo[d.rank :: d.world]
         if not mine:
             return
-        from ..data.progress import Progress as Bar
+        from ..progress import Progress as Bar
         from .teachers import packed_features
 
         bar = Bar(len(mine), "teacher features", enabled=d.main)

@@ -18,6 +18,7 @@ import numpy as np
 import torch
 import torch.distributed as dist
 
+from ..progress import hms
 from .config import OptimConfig, RunConfig
 
 
@@ -159,7 +160,7 @@ class Progress:
         shown = " ".join(f"{k} {v:.4g}" for k, v in metrics.items())
         pct = 100 * step / self.total
         print(
-            f"step {step}/{self.total} ({pct:.0f}%) {shown} | {rate:.2f} step/s ETA {_hms(eta)}",
+            f"step {step}/{self.total} ({pct:.0f}%) {shown} | {rate:.2f} step/s ETA {hms(eta) if math.isfinite(eta) else '?'}",
             file=sys.stderr,
             flush=True,
         )
@@ -167,13 +168,6 @@ class Progress:
     def close(self) -> None:
         if self.log:
             self.log.close()
-
-
-def _hms(seconds: float) -> str:
-    if not math.isfinite(seconds):
-        return "?"
-    s = int(seconds)
-    return f"{s // 3600}h{s % 3600 // 60:02d}m" if s >= 3600 else f"{s // 60}m{s % 60:02d}s"
 
 
 class EpochSampler:

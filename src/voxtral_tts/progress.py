@@ -7,7 +7,8 @@ import time
 from typing import TextIO
 
 
-def _hms(seconds: float) -> str:
+def hms(seconds: float) -> str:
+    """A duration for humans: 42s, 3m07s, 1h02m03s."""
     s = int(round(seconds))
     h, rem = divmod(s, 3600)
     m, s = divmod(rem, 60)
@@ -45,7 +46,7 @@ class Progress:
         rate = self.done / elapsed if elapsed > 0 else 0.0
         pct = 100.0 * self.done / self.total if self.total else 100.0
         left = (self.total - self.done) / rate if rate > 0 else float("inf")
-        eta = _hms(left) if left != float("inf") else "?"
+        eta = hms(left) if left != float("inf") else "?"
         note = f", {self.note}" if self.note else ""
         return f"{self.label}: {self.done}/{self.total} ({pct:.0f}%), {rate:.1f}/s, ETA {eta}{note}"
 
