@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -12,6 +14,15 @@ from voxtral_tts import VoxtralTTS
 from voxtral_tts.tiny import make_tiny_checkpoint
 
 WEIGHTS = "consolidated.safetensors"
+
+# Outputs are watermarked with the deployment's key, which is created in ~/.config on first use. Tests
+# (and the servers and commands they start) mark with a key of their own instead, so that nothing is
+# written to the home folder. Set before any test runs: subprocesses inherit it.
+if "VOXTRAL_WATERMARK_KEY" not in os.environ:
+    from voxtral_tts.watermark.keys import new_key, save_key
+
+    _key_dir = tempfile.mkdtemp(prefix="voxtral-test-key-")
+    os.environ["VOXTRAL_WATERMARK_KEY"] = str(save_key(new_key(0x7E57), Path(_key_dir) / "key.json"))
 
 
 @pytest.fixture(scope="session")

@@ -25,6 +25,8 @@ from test_server_fixtures import (
 from voxtral_tts import VoxtralTTS
 
 TEXT = "Hello from the server."
+# The consent record every voice creation carries (docs/watermark.md): who agreed, and to what use.
+RECORD = {"consent_speaker": "Alice Example", "consent_use": "server tests"}
 
 
 def speech(client, **fields):
@@ -207,7 +209,7 @@ def test_output_does_not_depend_on_the_rest_of_the_batch(api_server: LiveServer)
 
 def test_cloned_voices_belong_to_their_key(api_server: LiveServer) -> None:
     clip = tone(5.0)
-    form = {"name": "alice_voice", "consent": "true"}
+    form = {"name": "alice_voice", "consent": "true", **RECORD}
     with api_server.client(ALICE) as alice, api_server.client(BOB) as bob:
         r = alice.post("/v1/audio/voices", data=form, files={"audio": ("a.wav", clip, "audio/wav")})
         assert r.status_code == 201, r.text
@@ -233,7 +235,7 @@ def test_cloned_voices_belong_to_their_key(api_server: LiveServer) -> None:
         assert_error(
             alice.post(
                 "/v1/audio/voices",
-                data={"name": "tiny_male", "consent": "true"},
+                data={"name": "tiny_male", "consent": "true", **RECORD},
                 files={"audio": ("a.wav", clip, "audio/wav")},
             ),
             409,
@@ -256,12 +258,15 @@ def test_voice_creation_checks_consent_name_and_clip(api_server: LiveServer) -> 
         def create(name: str, consent: str = "true", audio: bytes = clip):
             return c.post(
                 "/v1/audio/voices",
-                data={"name": name, "consent": consent},
+                data={"name": name, "consent": consent, **RECORD},
                 files={"audio": ("a.wav", audio, "audio/wav")},
             )
 
         assert_error(create("v1", consent="false"), 400, param="consent", code="consent_required")
-        assert_error(c.post("/v1/audio/voices", data={"name": "v1", "consent": "true"}), 400, param="audio")
+        assert_error(c.post("/v1/audio/voices", data={"name": "v1", "consent": "true", **RECORD}), 400, param="audio")
+        unnamed = {"name": "v1", "consent": "true", "consent_use": "tests"}
+        r = c.post("/v1/audio/voices", data=unnamed, files={"audio": ("a.wav", clip, "audio/wav")})
+        assert_error(r, 400, param="consent_speaker", code="consent_required")
         assert_error(c.post("/v1/audio/voices", json={"name": "v1"}), 400)
         for bad in ("../evil", "a/b", "..", ".hidden", "x" * 65, "sp ace", "", "a\\b", "a%2Fb"):
             assert_error(create(bad), 400, param="name")
@@ -272,15 +277,16 @@ def test_voice_creation_checks_consent_name_and_clip(api_server: LiveServer) -> 
             r = c.delete(f"/v1/audio/voices/{bad}")
             assert r.status_code in (400, 404), bad
     root = api_server.config.data_dir
-    # Nothing landed outside the owners' voice folders.
-    assert all(p.parent.parent == root / "voices" for p in root.rglob("*") if p.is_file())
+    # Nothing landed outside the owners' voice folders but the consent audit log.
+    stray = [p for p in root.rglob("*") if p.is_file() and p.parent.parent != root / "voices"]
+    assert [p.relative_to(root) for p in stray if p != root / "audit.jsonl"] == []
 
 
 def test_stored_voices_survive_a_restart(tts: VoxtralTTS, tmp_path) -> None:
     with LiveServer(tts, data_dir=tmp_path, api_keys=[ALICE], model_name="tiny") as s, s.client(ALICE) as c:
         r = c.post(
             "/v1/audio/voices",
-            data={"name": "keeper", "consent": "yes"},
+            data={"name": "keeper", "consent": "yes", **RECORD},
             files={"audio": ("a.wav", tone(4.0), "audio/wav")},
         )
         assert r.status_code == 201
@@ -323,7 +329,7 @@ def test_size_limits(api_server: LiveServer) -> None:
         assert r.status_code == 413
         r = c.post(
             "/v1/audio/voices",
-            data={"name": "big", "consent": "true"},
+            data={"name": "big", "consent": "true", **RECORD},
             files={"audio": ("a.wav", too_big, "audio/wav")},
         )
         assert_error(r, 413)

@@ -101,6 +101,8 @@ def test_page_clones_from_an_uploaded_reference(page_server: LiveServer, browser
     assert waveform_pixels(page) > 50
     # And keep it as a voice of this key.
     page.fill("#save-name", "browser_voice")
+    page.fill("#consent-speaker", "Page Tester")
+    page.fill("#consent-use", "browser test")
     page.check("#consent")
     page.click("#save")
     page.wait_for_function("[...document.querySelectorAll('#voice option')].some(o => o.value === 'browser_voice')")

@@ -125,9 +125,13 @@ def tone(seconds: float, rate: int = 16000, fmt: str = "WAV") -> bytes:
     return buf.getvalue()
 
 
-def reference(tts: VoxtralTTS, text: str, voice=None, ref_audio=None, seed: int = 0, max_seconds: float = 3.0):
+def reference(
+    tts: VoxtralTTS, text: str, voice=None, ref_audio=None, seed: int = 0, max_seconds: float = 3.0, marked: bool = True
+):
     """The audio one pass of the model gives for `text` (no text normalisation or long-form handling,
-    which the server's default single pass does not do either): frames through one-shot decode."""
+    which the server's default single pass does not do either): frames through one-shot decode, then
+    the watermark every server response carries (`marked`; a response made of several parts is marked
+    as a whole, see `watermarked`)."""
     import torch
 
     from voxtral_tts.generate import generate_frames
@@ -136,7 +140,15 @@ def reference(tts: VoxtralTTS, text: str, voice=None, ref_audio=None, seed: int 
     with torch.inference_mode():
         req, _ = tts._request(text, voice, ref_audio, seed, None, max_seconds)
         frames = generate_frames(tts.model, [req])[0]
-        return decode_frames(tts.model.codec, frames).numpy()
+        samples = decode_frames(tts.model.codec, frames).numpy()
+    return watermarked(tts, samples) if marked else samples
+
+
+def watermarked(tts: VoxtralTTS, samples: np.ndarray) -> np.ndarray:
+    """`samples` as a server response carries them: with this deployment's watermark."""
+    from voxtral_tts.watermark.output import mark
+
+    return mark(samples, tts.output_marker(True, "test reference"))
 
 
 def s16(samples: np.ndarray) -> np.ndarray:

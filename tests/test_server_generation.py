@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from test_server_fixtures import LiveServer, pcm_of, reference, s16
+from test_server_fixtures import LiveServer, pcm_of, reference, s16, watermarked
 
 from voxtral_tts import VoxtralTTS
 from voxtral_tts.server.prompts import GenerationSpec, frame_request
@@ -59,11 +59,15 @@ def test_a_generation_can_make_several_requests(long_tts: VoxtralTTS, tmp_path) 
         r2 = c.post("/v1/audio/speech", json={"input": text, "voice": "tiny_male", "seed": 5, "response_format": "pcm"})
         assert r2.content == r.content
     assert made[0].requests == 3
-    expect = np.concatenate(
-        [
-            reference(long_tts, p, voice="tiny_male", seed=5 + i, max_seconds=1.0)
-            for i, p in enumerate(["First part here.", "Second part.", "Third."])
-        ]
+    parts = ["First part here.", "Second part.", "Third."]
+    expect = watermarked(
+        long_tts,
+        np.concatenate(
+            [
+                reference(long_tts, p, voice="tiny_male", seed=5 + i, max_seconds=1.0, marked=False)
+                for i, p in enumerate(parts)
+            ]
+        ),
     )
     got = pcm_of(r.content)
     assert got.size == expect.size == 3 * 13 * 1920
@@ -87,5 +91,5 @@ def test_the_long_form_job_plugs_in(tts: VoxtralTTS, tmp_path) -> None:
         )
     assert r.status_code == 200
     blocks = list(longform.stream_speech(tts, text, voice="tiny_female", seed=2, max_seconds=20.0))
-    expect = np.concatenate(blocks) if blocks else np.zeros(0, np.float32)
+    expect = watermarked(tts, np.concatenate(blocks) if blocks else np.zeros(0, np.float32))
     assert np.array_equal(pcm_of(r.content), s16(expect))

@@ -507,7 +507,9 @@ def create_app(tts: VoxtralTTS, config: ServerConfig | None = None) -> FastAPI:
     async def create_voice(request: Request) -> Voice:
         owner = owner_of(request)
         if request.headers.get("content-type", "").split(";")[0].strip().lower() not in FORM_TYPES:
-            raise APIError(400, "send multipart/form-data with fields name, audio and consent")
+            raise APIError(
+                400, "send multipart/form-data with fields name, audio, consent, consent_speaker and consent_use"
+            )
         form = await request.form(max_files=2, max_fields=10)
         name, consent, audio = form.get("name"), form.get("consent"), form.get("audio")
         if not isinstance(name, str) or not valid_name(name):

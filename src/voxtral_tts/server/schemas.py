@@ -60,6 +60,14 @@ class VoiceForm(BaseModel):
     name: str = Field(description="1-64 letters, digits, '_' or '-', starting with a letter or digit.")
     audio: bytes = Field(description="3-30 s of speech, any common format.", json_schema_extra={"format": "binary"})
     consent: str = Field(description="Must be true: the speaker agreed to have their voice cloned.")
+    consent_speaker: str = Field(description="Who agreed: the speaker's name, kept in the consent audit log.")
+    consent_use: str = Field(description="The use the speaker agreed to, kept in the consent audit log.")
+    consent_date: str | None = Field(None, description="When they agreed (ISO 8601); default: now.")
+    consent_audio: bytes | None = Field(
+        None,
+        description="The speaker saying the consent phrase; required when the server runs with --verify-consent.",
+        json_schema_extra={"format": "binary"},
+    )
 
 
 class Voice(BaseModel):
