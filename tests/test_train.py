@@ -87,6 +87,18 @@ def test_lm_resume_matches_uninterrupted_run(tiny_dir: Path, tmp_path: Path, cor
         assert torch.equal(a[k], b[k]), k
 
 
+def test_time_budget_stops_with_a_checkpoint_and_the_next_piece_resumes(
+    tiny_dir: Path, tmp_path: Path, corpus
+) -> None:
+    cfg = lm_config(tmp_path / "lm", tiny_dir, steps=12)
+    cfg.run.max_minutes = 1e-9  # spent after the first step
+    train_lm(cfg, corpus=corpus)
+    assert load_state(tmp_path / "lm" / "last.pt")["step"] == 1
+    cfg.run.max_minutes = 0.0
+    train_lm(cfg, corpus=corpus)
+    assert load_state(tmp_path / "lm" / "last.pt")["step"] == 12
+
+
 def test_lm_export_speaks(tiny_dir: Path, tmp_path: Path, corpus, ref_wav: Path) -> None:
     run = train_lm(lm_config(tmp_path / "lm", tiny_dir, steps=3), corpus=corpus)
     out = export_run(run, tmp_path / "model")

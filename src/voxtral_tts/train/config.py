@@ -33,6 +33,9 @@ class RunConfig:
     device: str = "auto"  # auto | cpu | cuda
     fsdp: bool = False  # shard the model across ranks (for the 4B size) instead of replicating it
     threads: int = 0  # CPU threads per process; 0 leaves torch's default
+    # Wall-clock budget of this invocation (0: none). The run checkpoints and exits when it is spent, so a
+    # long training proceeds in pieces: a lent GPU's few minutes, or a CPU slot; the next piece resumes.
+    max_minutes: float = 0.0
 
 
 @dataclass

@@ -70,6 +70,14 @@ class Dist:
             for p in params:
                 dist.broadcast(p.data, 0)
 
+    def any(self, flag: bool) -> bool:
+        """True on every rank when `flag` holds on some rank, so that all ranks stop at the same step."""
+        if self.world == 1:
+            return flag
+        t = torch.tensor([float(flag)], device=self.device)
+        dist.all_reduce(t, op=dist.ReduceOp.MAX)
+        return bool(t.item())
+
     def barrier(self) -> None:
         if self.world > 1:
             dist.barrier()
@@ -225,8 +233,10 @@ def drive(
 ) -> None:
     """Run `one_step(step)` from `start` to `end`, logging its metrics and calling `save(steps_done)`
     every `ckpt_every` steps, at the end, and on SIGTERM or Ctrl-C (after finishing the step in hand),
-    so that a stopped run loses no more than one checkpoint interval, and usually nothing."""
+    so that a stopped run loses no more than one checkpoint interval, and usually nothing. With
+    `run.max_minutes` the run also stops, checkpointed, once that much wall time has passed."""
     stop = {"now": False}
+    deadline = time.monotonic() + 60 * run.max_minutes if run.max_minutes > 0 else None
     old = signal.signal(signal.SIGTERM, lambda *_: stop.update(now=True))
     progress = Progress(run.steps, start, log_path, run.log_every, enabled=d.main)
     step = start
@@ -237,7 +247,10 @@ def drive(
             progress.update(step, d.mean(metrics))
             if step % run.ckpt_every == 0 or step == end:
                 save(step)
-        if stop["now"]:
+            if deadline is not None and d.any(time.monotonic() > deadline) and step < end:
+                print(f"time budget of {run.max_minutes:g} min spent at step {step}; checkpointing", file=sys.stderr)
+                stop["now"] = True
+        if stop["now"] and step % run.ckpt_every != 0:
             save(step)
     except KeyboardInterrupt:
         save(step)
