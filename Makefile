@@ -27,8 +27,8 @@ demo: $(STAMP)
 	@echo "NOTE: build/tiny-model has random weights, so demo.wav is noise. It shows the pipeline runs end to end."
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks parity
-	$(BIN)/ruff format --check src tests benchmarks parity
+	$(BIN)/ruff check src tests benchmarks parity recipes
+	$(BIN)/ruff format --check src tests benchmarks parity recipes
 
 test: lint
 	$(BIN)/pytest

@@ -87,9 +87,7 @@ def test_lm_resume_matches_uninterrupted_run(tiny_dir: Path, tmp_path: Path, cor
         assert torch.equal(a[k], b[k]), k
 
 
-def test_time_budget_stops_with_a_checkpoint_and_the_next_piece_resumes(
-    tiny_dir: Path, tmp_path: Path, corpus
-) -> None:
+def test_time_budget_stops_with_a_checkpoint_and_the_next_piece_resumes(tiny_dir: Path, tmp_path: Path, corpus) -> None:
     cfg = lm_config(tmp_path / "lm", tiny_dir, steps=12)
     cfg.run.max_minutes = 1e-9  # spent after the first step
     train_lm(cfg, corpus=corpus)
