@@ -50,11 +50,23 @@ class Request:
     language: str | None = None
 
 
+# The small model trained by recipes/default, shipped inside the package in the official layout.
+DEFAULT_MODEL = Path(__file__).parent / "models" / "default"
+
+
+def default_model() -> Path | None:
+    """The folder of the model that ships with the package, or None when this install has none."""
+    return DEFAULT_MODEL if (DEFAULT_MODEL / "params.json").is_file() else None
+
+
 def _resolve(path: str | Path | None) -> Path:
     if path is None:
+        shipped = default_model()
+        if shipped is not None:
+            return shipped
         raise CheckpointError(
-            "no model given and no default model is installed yet; pass the folder of a checkpoint "
-            "in the official layout (params.json, consolidated.safetensors, tekken.json)"
+            f"no model given and no default model is installed ({DEFAULT_MODEL} is empty); pass the folder of a "
+            "checkpoint in the official layout (params.json, consolidated.safetensors, tekken.json)"
         )
     p = Path(path).expanduser()
     if p.is_dir():

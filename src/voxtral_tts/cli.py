@@ -158,7 +158,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     def model_args(sp: argparse.ArgumentParser) -> None:
         sp.add_argument(
-            "--model", help="model folder in the official layout (params.json, consolidated.safetensors, ...)"
+            "--model",
+            help="model folder in the official layout (params.json, consolidated.safetensors, ...); default: the "
+            "model that ships with the package",
         )
         sp.add_argument("--device", help="cpu, cuda, cuda:1 ... (default: cuda if available)")
         sp.add_argument("--dtype", choices=["fp32", "bf16", "fp16"], help="default: bf16 on cuda, fp32 on cpu")

@@ -1,0 +1,405 @@
+"""The default model from corpus to package, one resumable stage after another.
+
+    .venv/bin/python recipes/default/pipeline.py                 # every stage that is not done yet
+    .venv/bin/python recipes/default/pipeline.py --minutes 50    # spend at most 50 min training, then stop
+    .venv/bin/python recipes/default/pipeline.py --status        # what is done, what is next
+    .venv/bin/python recipes/default/pipeline.py --smoke         # the whole chain, tiny and fast, in build/smoke
+
+Stages: corpus (build_corpus.py) -> codec (train, export) -> frames (data encode) -> lm (train, export) ->
+voices (preset voices from training speakers) -> eval (held-out sentences and speakers, against the
+teachers) -> ship (copy into src/voxtral_tts/models/default). Each stage is done when its output is complete,
+so running the command again after any stop picks up where it was: training resumes from `last.pt`, the
+corpus and the frames from their journals. Training stages may run elsewhere in between (a GPU piece:
+`gpu_piece.sh`): copy the run folder back and the next stage goes on from it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from voxtral_tts.progress import hms  # noqa: E402
+
+# Preset voices: (name, language, speaker label in the corpus, or a prefix to pick one by).
+# Both sexes in every language the teachers allow; espeak-ng variants fill where only it teaches.
+PRESETS = [
+    ("en_joe_male", "en", "piper-joe"),
+    ("en_slt_female", "en", "rhvoice-slt"),
+    ("fr_pico_female", "fr", "pico-fr-FR"),
+    ("fr_espeak_male", "fr", "espeak-m"),
+    ("de_pico_female", "de", "pico-de-DE"),
+    ("de_espeak_male", "de", "espeak-m"),
+    ("es_pico_female", "es", "pico-es-ES"),
+    ("es_kumo_male", "es", "kokoro-jm_kumo"),
+    ("it_pico_female", "it", "pico-it-IT"),
+    ("it_kumo_male", "it", "kokoro-jm_kumo"),
+    ("pt_alpha_female", "pt", "kokoro-jf_alpha"),
+    ("pt_kumo_male", "pt", "kokoro-jm_kumo"),
+    ("nl_espeak_male", "nl", "espeak-m"),
+    ("nl_espeak_female", "nl", "espeak-f"),
+    ("ar_espeak_male", "ar", "espeak-m"),
+    ("ar_espeak_female", "ar", "espeak-f"),
+    ("hi_espeak_male", "hi", "espeak-m"),
+    ("hi_espeak_female", "hi", "espeak-f"),
+]
+SHIP_LIMIT_MB = 60.0
+
+
+@dataclass
+class Paths:
+    corpus: Path
+    runs: Path
+    models: Path
+    frames: Path
+    shipped: Path
+
+    @classmethod
+    def under(cls, base: Path, shipped: Path) -> Paths:
+        return cls(
+            base / "data" / "default-corpus", base / "runs", base / "models", base / "data" / "default-frames", shipped
+        )
+
+
+@dataclass
+class Plan:
+    paths: Paths
+    codec_config: Path
+    lm_config: Path
+    codec_set: list[str]
+    lm_set: list[str]
+    corpus_args: list[str]
+    minutes: float  # training budget of this invocation, 0: none
+    eval_per_lang: int
+    started: float = 0.0
+
+    @property
+    def codec_run(self) -> Path:
+        return self.paths.runs / "default-codec"
+
+    @property
+    def lm_run(self) -> Path:
+        return self.paths.runs / "default-lm"
+
+    @property
+    def codec_model(self) -> Path:
+        return self.paths.models / "default-codec"
+
+    @property
+    def model(self) -> Path:
+        return self.paths.models / "default"
+
+    def minutes_left(self) -> float | None:
+        if self.minutes <= 0:
+            return None
+        return self.minutes - (time.monotonic() - self.started) / 60
+
+
+def sh(cmd: list[str]) -> None:
+    print("+ " + " ".join(str(c) for c in cmd), file=sys.stderr, flush=True)
+    code = subprocess.run([str(c) for c in cmd], cwd=ROOT).returncode
+    if code:
+        raise SystemExit(f"pipeline: `{' '.join(str(c) for c in cmd[1:4])} ...` failed (exit {code}); see above")
+
+
+def cli(*args: object) -> list[str]:
+    return [sys.executable, "-m", "voxtral_tts.cli", *map(str, args)]
+
+
+# -- training runs ----------------------------------------------------------------------------------------------
+
+
+def steps_done(run: Path) -> int:
+    """The last logged step of a run (metrics.jsonl is appended as steps finish; last.pt may be a little later)."""
+    path = run / "metrics.jsonl"
+    if not (run / "last.pt").exists() or not path.exists():
+        return 0
+    last = 0
+    for line in path.read_text().splitlines():
+        try:
+            last = max(last, int(json.loads(line)["step"]))
+        except (ValueError, KeyError):
+            continue
+    return last
+
+
+def steps_wanted(config: Path, sets: list[str]) -> int:
+    from voxtral_tts.train.config import CodecConfig, LMConfig, load_config
+
+    kind = CodecConfig if "codec" in config.name else LMConfig
+    return load_config(kind, config, sets).run.steps
+
+
+def train(plan: Plan, kind: str, config: Path, sets: list[str], run: Path) -> bool:
+    """One piece of training within the time budget. True when the run has all its steps."""
+    want = steps_wanted(config, sets)
+    if steps_done(run) >= want:
+        return True
+    extra = [f"run.out_dir={run}"]
+    left = plan.minutes_left()
+    if left is not None:
+        if left < 1:
+            return False
+        extra.append(f"run.max_minutes={left:.2f}")
+    cmd = cli("train", kind, "--config", config)
+    for kv in [*sets, *extra]:
+        cmd += ["--set", kv]
+    sh(cmd)
+    return steps_done(run) >= want
+
+
+def export(run: Path, out: Path) -> None:
+    """Export a finished run once; again only if the run changed since."""
+    stamp = out / ".exported_from"
+    mark = f"{run / 'last.pt'} {(run / 'last.pt').stat().st_mtime_ns}"
+    if stamp.exists() and stamp.read_text() == mark:
+        return
+    if out.exists():
+        shutil.rmtree(out)
+    sh(cli("export", run, "--out", out))
+    stamp.write_text(mark)
+
+
+# -- stages -----------------------------------------------------------------------------------------------------
+
+
+def stage_corpus(plan: Plan) -> bool:
+    c = plan.paths.corpus
+    if not (c / "manifest.jsonl").exists() or not (c / "corpus_summary.json").exists():
+        sh([sys.executable, HERE / "build_corpus.py", "--out", c, *plan.corpus_args])
+    return (c / "corpus_summary.json").exists()
+
+
+def stage_codec(plan: Plan) -> bool:
+    sets = [f"data.manifest={plan.paths.corpus / 'manifest.jsonl'}", *plan.codec_set]
+    if not train(plan, "codec", plan.codec_config, sets, plan.codec_run):
+        return False
+    export(plan.codec_run, plan.codec_model)
+    return True
+
+
+def stage_frames(plan: Plan) -> bool:
+    done = plan.paths.frames / ".complete"
+    if done.exists():
+        return True
+    cmd = cli("data", "encode", "--model", plan.codec_model, "--manifest", plan.paths.corpus / "manifest.jsonl")
+    sh([*cmd, "--out", plan.paths.frames])
+    done.write_text(str(plan.codec_model))
+    return True
+
+
+def stage_lm(plan: Plan) -> bool:
+    sets = [f"codec={plan.codec_model}", f"data.frames={plan.paths.frames}", *plan.lm_set]
+    if not train(plan, "lm", plan.lm_config, sets, plan.lm_run):
+        return False
+    fresh = not (plan.model / ".exported_from").exists()
+    export(plan.lm_run, plan.model)
+    if fresh:
+        (plan.model / ".voices_done").unlink(missing_ok=True)
+    return True
+
+
+def read_manifest(path: Path) -> list[dict]:
+    return [json.loads(x) for x in path.read_text().splitlines() if x.strip()]
+
+
+def reference_for(entries: list[dict], lang: str, speaker: str, seconds: float = 10.0) -> tuple[str, list[dict]] | None:
+    """About `seconds` of the speaker's clips in `lang`, longest first (exact label, else the speaker whose
+    label starts with it and who has most clips)."""
+    base = [e for e in entries if e["language"] == lang and not e.get("augment")]
+    mine = [e for e in base if e["speaker"] == speaker]
+    if not mine:
+        counts: dict[str, int] = {}
+        for e in base:
+            if e["speaker"].startswith(speaker):
+                counts[e["speaker"]] = counts.get(e["speaker"], 0) + 1
+        if not counts:
+            return None
+        speaker = max(sorted(counts), key=counts.get)
+        mine = [e for e in base if e["speaker"] == speaker]
+    chosen, total = [], 0.0
+    for e in sorted(mine, key=lambda e: (-e["duration"], e["id"])):
+        if total >= seconds:
+            break
+        chosen.append(e)
+        total += e["duration"] + 0.3
+    return (speaker, chosen) if total >= 3.5 else None  # cloning needs 3 s at least
+
+
+def join_clips(clips: list[dict], root: Path, out: Path, gap_s: float = 0.3) -> Path:
+    """One reference file from several clips, with short pauses between them."""
+    import numpy as np
+    import soundfile as sf
+
+    parts = []
+    for c in clips:
+        wave, rate = sf.read(root / c["audio"], dtype="float32")
+        parts += [wave, np.zeros(int(gap_s * rate), np.float32)]
+    out.parent.mkdir(parents=True, exist_ok=True)
+    sf.write(out, np.concatenate(parts[:-1]), rate)
+    return out
+
+
+def stage_voices(plan: Plan) -> bool:
+    done = plan.model / ".voices_done"
+    if done.exists():
+        return True
+    entries = read_manifest(plan.paths.corpus / "manifest.jsonl")
+    made = []
+    for name, lang, label in PRESETS:
+        found = reference_for(entries, lang, label)
+        if found is None:
+            print(f"voices: under 3.5 s of {label} speech in {lang}; {name} skipped", file=sys.stderr)
+            continue
+        speaker, clips = found
+        # Kept in the model folder, where `voxtral-tts eval` finds it as the voice's reference for SIM; not shipped.
+        audio = join_clips(clips, plan.paths.corpus, plan.model / "voice_refs" / name / "reference.wav")
+        sh(
+            cli(
+                "voice", "create", "--model", plan.model, "--name", name, "--ref", audio, "--overwrite",
+                "--consent-speaker", f"synthetic teacher voice {speaker} ({clips[0].get('teacher', 'engine')})",
+                "--consent-use", "preset voice of the voxtral-tts default model (licence: recipes/default/licences.md)",
+                "--audit-log", plan.paths.runs / "default-audit.jsonl",
+            )
+        )  # fmt: skip
+        made.append({"voice": name, "lang": lang, "speaker": speaker, "clips": [c["id"] for c in clips]})
+    (plan.model / "voices.json").write_text(json.dumps(made, indent=1, ensure_ascii=False) + "\n")
+    done.write_text(str(len(made)))
+    return True
+
+
+def stage_eval(plan: Plan) -> bool:
+    out = plan.paths.runs / "default-eval"
+    if (out / "summary.md").exists() and (out / "summary.md").stat().st_mtime > (
+        plan.model / ".voices_done"
+    ).stat().st_mtime:
+        return True
+    sh(
+        [sys.executable, HERE / "evaluate.py", "--model", plan.model, "--corpus", plan.paths.corpus, "--out", out,
+         "--per-lang", str(plan.eval_per_lang)]
+    )  # fmt: skip
+    return True
+
+
+def folder_mb(folder: Path) -> float:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 2**20
+
+
+def stage_ship(plan: Plan) -> bool:
+    size = folder_mb(plan.model)
+    if size > SHIP_LIMIT_MB:
+        raise SystemExit(f"{plan.model}: {size:.1f} MB is over the {SHIP_LIMIT_MB:g} MB the package may carry")
+    dest = plan.paths.shipped
+    tmp = dest.with_name(dest.name + ".tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    keep = ("params.json", "consolidated.safetensors", "tekken.json", "voice_embedding", "NOTICE", "voices.json")
+    tmp.mkdir(parents=True)
+    for name in keep:
+        src = plan.model / name
+        if src.is_dir():
+            shutil.copytree(src, tmp / name, ignore=shutil.ignore_patterns("*.consent.json"))
+        elif src.exists():
+            shutil.copy2(src, tmp / name)
+    notice = HERE / "NOTICE"
+    if notice.exists():
+        shutil.copy2(notice, tmp / "NOTICE")
+    shutil.rmtree(dest, ignore_errors=True)
+    tmp.replace(dest)
+    print(f"shipped {dest} ({folder_mb(dest):.1f} MB)", file=sys.stderr)
+    return True
+
+
+STAGES: list[tuple[str, Callable[[Plan], bool]]] = [
+    ("corpus", stage_corpus),
+    ("codec", stage_codec),
+    ("frames", stage_frames),
+    ("lm", stage_lm),
+    ("voices", stage_voices),
+    ("eval", stage_eval),
+    ("ship", stage_ship),
+]
+
+
+def status(plan: Plan) -> list[str]:
+    p = plan.paths
+    return [
+        f"corpus: {'done' if (p.corpus / 'corpus_summary.json').exists() else 'not done'} ({p.corpus})",
+        f"codec: step {steps_done(plan.codec_run)} of {steps_wanted(plan.codec_config, plan.codec_set)}",
+        f"frames: {'done' if (p.frames / '.complete').exists() else 'not done'}",
+        f"lm: step {steps_done(plan.lm_run)} of {steps_wanted(plan.lm_config, plan.lm_set)}",
+        f"voices: {'done' if (plan.model / '.voices_done').exists() else 'not done'}",
+        f"eval: {'done' if (p.runs / 'default-eval' / 'summary.md').exists() else 'not done'}",
+        f"ship: {'installed' if (p.shipped / 'params.json').exists() else 'not installed'} ({p.shipped})",
+    ]
+
+
+SMOKE_CODEC = ["preset=tiny", "run.steps=6", "run.batch_size=2", "run.ckpt_every=3", "run.log_every=1",
+               "loss.teacher=none", "loss.disc_start=3"]  # fmt: skip
+SMOKE_LM = ["preset=tiny", "run.steps=6", "run.batch_size=2", "run.ckpt_every=3", "run.log_every=1",
+            "data.min_ref_frames=4", "data.max_ref_frames=12"]  # fmt: skip
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--base", type=Path, default=ROOT, help="folder holding data/, runs/ and models/ (default: repo)")
+    ap.add_argument("--codec-config", type=Path, default=HERE / "train" / "codec.yaml")
+    ap.add_argument("--lm-config", type=Path, default=HERE / "train" / "lm.yaml")
+    ap.add_argument("--codec-set", action="append", default=[], metavar="KEY=VALUE", help="override the codec config")
+    ap.add_argument("--lm-set", action="append", default=[], metavar="KEY=VALUE", help="override the LM config")
+    ap.add_argument("--minutes", type=float, default=0.0, help="training budget of this invocation (default: none)")
+    ap.add_argument("--until", choices=[n for n, _ in STAGES], help="stop after this stage")
+    ap.add_argument("--eval-per-lang", type=int, default=20)
+    ap.add_argument("--status", action="store_true", help="print what is done and exit")
+    ap.add_argument("--smoke", action="store_true", help="tiny models, a few steps, the smoke corpus, in build/smoke")
+    args = ap.parse_args(argv)
+
+    shipped = ROOT / "src" / "voxtral_tts" / "models" / "default"
+    corpus_args: list[str] = []
+    if args.smoke:
+        args.base = ROOT / "build" / "smoke"
+        shipped = args.base / "shipped" / "default"
+        args.codec_set = [*SMOKE_CODEC, *args.codec_set]
+        args.lm_set = [*SMOKE_LM, *args.lm_set]
+        args.eval_per_lang = min(args.eval_per_lang, 2)
+        corpus_args = ["--profile", "smoke"]
+    plan = Plan(
+        Paths.under(args.base.resolve(), shipped),
+        args.codec_config,
+        args.lm_config,
+        args.codec_set,
+        args.lm_set,
+        corpus_args,
+        args.minutes,
+        args.eval_per_lang,
+        started=time.monotonic(),
+    )
+    if args.status:
+        print("\n".join(status(plan)))
+        return 0
+    os.environ.setdefault("PYTHONUNBUFFERED", "1")
+    for name, stage in STAGES:
+        t0 = time.monotonic()
+        print(f"== {name}", file=sys.stderr, flush=True)
+        if not stage(plan):
+            print(f"== {name}: not finished after {hms(time.monotonic() - t0)}; run again to go on", file=sys.stderr)
+            print("\n".join(status(plan)), file=sys.stderr)
+            return 3
+        if name == args.until:
+            break
+    print("\n".join(status(plan)), file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
