@@ -53,7 +53,7 @@ from .losses import (
     generator_adv_loss,
     l1_weight,
 )
-from .teachers import TEACHER_RATE, make_teacher, pool_to_frames
+from .teachers import TEACHER_RATE, make_teacher
 
 CKPT = "last.pt"
 ENCODER_PREFIXES = ("codec.input_proj.", "codec.encoder_blocks.")
@@ -93,23 +93,31 @@ class SegmentSource:
         return wave
 
     def _teacher_path(self, i: int) -> Path:
-        key = hashlib.sha1(f"{self.teacher.name}:{self.files[i]}".encode()).hexdigest()[:16]
+        # "@frames": features are stored pooled to the codec frame rate (older caches held 50 Hz ones).
+        key = hashlib.sha1(f"{self.teacher.name}@frames:{self.files[i]}".encode()).hexdigest()[:16]
         return self.cache_dir / f"{key}.npy"
 
-    def _save_teacher(self, i: int, feats: np.ndarray) -> None:
+    def _per_frame(self) -> int:
+        return TEACHER_RATE * self.spf // 24000  # teacher frames per codec frame (4 at 12.5 Hz)
+
+    def _save_teacher(self, i: int, feats: np.ndarray) -> np.ndarray:
+        """Cache the clip's features averaged to one vector per codec frame, which is all the distillation loss
+        uses: a quarter of the disk and reads of 50 Hz features. Returns what was stored."""
+        per = self._per_frame()
+        n = len(feats) // per
+        feats = feats[: n * per].reshape(n, per, -1).mean(1)
         path = self._teacher_path(i)
         self.cache_dir.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".tmp.npy")
         np.save(tmp, feats.astype(np.float16))  # half the disk; targets need no more precision
         tmp.replace(path)
+        return feats
 
     def teacher_features(self, i: int, wave: np.ndarray) -> np.ndarray:
         path = self._teacher_path(i)
         if path.exists():
             return np.load(path).astype(np.float32)
-        feats = self.teacher.features(wave)
-        self._save_teacher(i, feats)
-        return feats
+        return self._save_teacher(i, self.teacher.features(wave))
 
     def precompute_teacher(self, d: Dist, pack: int = 64) -> None:
         """Fill the teacher cache before training, packing clips into whole teacher windows."""
@@ -142,11 +150,10 @@ class SegmentSource:
         seg[: len(piece)] = piece
         if self.teacher is None:
             return seg, None
-        per = TEACHER_RATE * self.spf // 24000  # teacher frames per codec frame (4 at 12.5 Hz)
-        feats = self.teacher_features(i, wave)
-        t0 = start // self.spf * per
-        out = np.zeros((frames * per, feats.shape[1]), np.float32)
-        got = feats[t0 : t0 + frames * per]
+        feats = self.teacher_features(i, wave)  # [codec frames, D]
+        t0 = start // self.spf
+        out = np.zeros((frames, feats.shape[1]), np.float32)
+        got = feats[t0 : t0 + frames]
         out[: len(got)] = got
         return seg, out
 
@@ -344,7 +351,7 @@ def train_codec(cfg: CodecConfig, stop_after: int | None = None) -> Path:
             loss = loss + lc.commit_weight * commit
             metrics = {"stft": rl["stft"].item(), "mel": rl["mel"].item(), "commit": commit.item()}
             if head is not None:
-                target = pool_to_frames(torch.from_numpy(np.stack([c[1] for c in crops])).to(d.device), 4)
+                target = torch.from_numpy(np.stack([c[1] for c in crops])).to(d.device)
                 pred = head(q_sem)[:, : target.shape[1]]
                 distill = 1 - F.cosine_similarity(pred.float(), target.float(), dim=-1).mean()
                 loss = loss + lc.distill_weight * distill

@@ -134,10 +134,3 @@ def make_teacher(name: str, model_dir: str = "") -> Teacher | None:
     if name == "whisper":
         return WhisperEncoderTeacher(model_dir or None)
     raise VoxtralError(f"unknown teacher {name!r}; choose whisper, mel or none")
-
-
-def pool_to_frames(feats: torch.Tensor, per_frame: int) -> torch.Tensor:
-    """[B, T50, D] -> [B, T50 // per_frame, D] by averaging consecutive teacher frames."""
-    B, T, D = feats.shape
-    T = T // per_frame * per_frame
-    return feats[:, :T].view(B, -1, per_frame, D).mean(2)
