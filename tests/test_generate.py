@@ -50,8 +50,8 @@ def test_stops_on_end_audio(long_tts: VoxtralTTS, monkeypatch: pytest.MonkeyPatc
     real = fm.semantic_logits
     calls = {"n": 0}
 
-    def end_at_step_3(h: torch.Tensor) -> torch.Tensor:
-        logits = real(h)
+    def end_at_step_3(h: torch.Tensor, *args, **kwargs) -> torch.Tensor:
+        logits = real(h, *args, **kwargs)
         if calls["n"] == 3:
             logits[:, 1] = 1e9
         calls["n"] += 1
@@ -67,7 +67,9 @@ def test_stops_on_end_audio(long_tts: VoxtralTTS, monkeypatch: pytest.MonkeyPatc
 def test_immediate_end_gives_empty_audio(long_tts: VoxtralTTS, monkeypatch: pytest.MonkeyPatch) -> None:
     fm = long_tts.model.acoustic_transformer
     real = fm.semantic_logits
-    monkeypatch.setattr(fm, "semantic_logits", lambda h: real(h).index_fill_(1, torch.tensor([1]), 1e9))
+    monkeypatch.setattr(
+        fm, "semantic_logits", lambda h, *a, **k: real(h, *a, **k).index_fill_(1, torch.tensor([1]), 1e9)
+    )
     audio = long_tts.generate("Nothing.", voice="tiny_male", seed=0)
     assert audio.samples.size == 0 and audio.stop_reason == "end_audio"
     assert list(long_tts.stream("Nothing.", voice="tiny_male", seed=0)) == []

@@ -211,8 +211,8 @@ def test_truncated_chunk_is_retried_with_a_new_seed(long_tts: VoxtralTTS, monkey
     real = fm.semantic_logits
     calls = {"n": 0}
 
-    def end_first_attempt(h: torch.Tensor) -> torch.Tensor:
-        logits = real(h)
+    def end_first_attempt(h: torch.Tensor, *args, **kwargs) -> torch.Tensor:
+        logits = real(h, *args, **kwargs)
         if calls["n"] == 0:
             logits[:, 1] = 1e9
         calls["n"] += 1

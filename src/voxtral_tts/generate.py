@@ -7,11 +7,13 @@ A request stops on [END_AUDIO] or at its frame limit; the others go on.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 
 import torch
 
 from .config import AUDIO_ID, END_AUDIO
+from .graphs import StepRunner, batch_bucket, kv_bucket
 from .model import VoxtralModel
 
 
@@ -48,21 +50,48 @@ class StepResult:
     stop_reason: str | None
 
 
+def graphs_by_default(model: VoxtralModel) -> bool:
+    """CUDA graphs on a GPU unless VOXTRAL_CUDA_GRAPHS=0; never on a CPU, where launches cost little."""
+    return model.device.type == "cuda" and os.environ.get("VOXTRAL_CUDA_GRAPHS", "1") != "0"
+
+
 class Engine:
     """A fixed number of slots sharing one preallocated KV cache (continuous batching).
 
-    `add` prefills a request into a free slot; `step` advances every active slot by one frame.
-    A slot's frames depend only on its own prompt and noise, never on its neighbours: every row is
-    masked to its own cache positions.
+    `add` (or `add_many`, one batched prefill) puts requests into free slots; `step` advances every
+    active slot by one frame. A slot's frames depend only on its own prompt and noise, never on its
+    neighbours: every row is masked to its own cache positions.
+
+    `graphs` selects the step: True runs the fixed-shape step of graphs.py (replayed from CUDA graphs on
+    a GPU; eager with the same shapes elsewhere, which is how the CPU tests check it); False the
+    variable-shape eager step; None (default) the first on CUDA and the second on a CPU. `allow_end`
+    False forces every request to its frame limit (benchmarks).
     """
 
-    def __init__(self, model: VoxtralModel, max_batch: int, max_len: int, seed_step: bool = False) -> None:
+    def __init__(
+        self,
+        model: VoxtralModel,
+        max_batch: int,
+        max_len: int,
+        seed_step: bool = False,
+        graphs: bool | None = None,
+        allow_end: bool = True,
+    ) -> None:
         self.model = model
         self.max_batch, self.max_len = max_batch, max_len
         self.seed_step = seed_step
+        self.allow_end = allow_end
         self.n_acoustic = model.args.audio.n_acoustic_codebook
         self.cache = model.backbone.new_cache(max_batch, max_len)
-        self.h = torch.zeros(max_batch, model.args.backbone.dim, dtype=model.dtype, device=model.device)
+        self.fixed = graphs_by_default(model) if graphs is None else graphs
+        self.runner = StepRunner(model, self.cache, max_batch, allow_end, graphs=self.fixed) if self.fixed else None
+        # In the fixed-shape step the runner's input buffer is the hidden-state store itself.
+        self.h = (
+            self.runner.h
+            if self.runner
+            else torch.zeros(max_batch, model.args.backbone.dim, dtype=model.dtype, device=model.device)
+        )
+        self.lengths = [0] * max_batch  # host copy of cache.lengths: choosing a kv bucket must not sync
         self.slots: list[Slot | None] = [None] * max_batch
 
     @property
@@ -72,25 +101,47 @@ class Engine:
     def free_slots(self) -> int:
         return self.max_batch - self.active
 
-    def add(self, request: FrameRequest, tag: object = None) -> int:
-        """Prefill `request` into the lowest free slot and return it."""
+    def _check_fits(self, request: FrameRequest) -> None:
         need = request.prompt.shape[0] + request.max_frames + 1 + int(self.seed_step)
         if need > self.max_len:
             raise ValueError(f"request needs {need} cache positions; the engine holds {self.max_len}")
-        i = self.slots.index(None)  # ValueError when full; callers check free_slots()
+
+    def add(self, request: FrameRequest, tag: object = None) -> int:
+        """Prefill `request` into the lowest free slot and return it."""
+        return self.add_many([request], [tag])[0]
+
+    def add_many(self, requests: list[FrameRequest], tags: list[object] | None = None) -> list[int]:
+        """Prefill several requests into the lowest free slots in one batched forward pass (prompts right-
+        padded to the longest), and return their slots. Free slots that are not one contiguous block are
+        filled one request at a time."""
+        tags = tags if tags is not None else [None] * len(requests)
+        for r in requests:
+            self._check_fits(r)
+        free = [i for i, s in enumerate(self.slots) if s is None][: len(requests)]
+        if len(free) < len(requests):
+            raise ValueError(f"{len(requests)} requests for {len(free)} free slots")
+        if free != list(range(free[0], free[0] + len(free))):
+            return [self.add_many([r], [t])[0] for r, t in zip(requests, tags)]
         model = self.model
-        self.cache.lengths[i] = 0
-        rows = slice(i, i + 1)
-        prompt = request.prompt.to(device=model.device, dtype=model.dtype)[None]
-        h = model.backbone(prompt, self.cache, rows=rows)[0, -1]
+        rows = slice(free[0], free[-1] + 1)
+        n, longest = len(requests), max(r.prompt.shape[0] for r in requests)
+        x = torch.zeros(n, longest, model.args.backbone.dim, dtype=model.dtype, device=model.device)
+        for b, r in enumerate(requests):
+            x[b, : r.prompt.shape[0]] = r.prompt.to(device=model.device, dtype=model.dtype)
+        lengths = torch.tensor([r.prompt.shape[0] for r in requests], device=model.device)
+        self.cache.lengths[rows] = 0
+        h = model.backbone(x, self.cache, lengths=lengths, rows=rows)
+        h = h[torch.arange(n, device=model.device), lengths - 1]  # each prompt's last real position
         if self.seed_step:
             # The C/MLX family feeds one [AUDIO] token after the prompt and takes frame 0 from there
             # (spec §1.10a); vLLM-Omni does not. Kept as a switch for cross-checks.
-            audio = model.backbone.tok_embeddings.weight[AUDIO_ID].view(1, 1, -1)
-            h = model.backbone(audio, self.cache, rows=rows)[0, -1]
-        self.h[i] = h
-        self.slots[i] = Slot(request, tag=tag)
-        return i
+            audio = model.backbone.tok_embeddings.weight[AUDIO_ID].view(1, 1, -1).expand(n, 1, -1)
+            h = model.backbone(audio, self.cache, rows=rows)[:, -1]
+        self.h[rows] = h
+        for i, r, t in zip(free, requests, tags):
+            self.slots[i] = Slot(r, tag=t)
+            self.lengths[i] = r.prompt.shape[0] + int(self.seed_step)
+        return free
 
     def cancel(self, slot: int) -> None:
         self.slots[slot] = None
@@ -106,19 +157,13 @@ class Engine:
                 rows.append(torch.randn(self.n_acoustic, generator=r.generator))
         return torch.stack(rows).to(self.model.device)
 
-    def step(self) -> list[StepResult]:
-        """Advance every active slot by one frame. Finished slots are freed."""
-        idx = [i for i, s in enumerate(self.slots) if s is not None]
-        if not idx:
-            return []
-        model = self.model
-        sel = torch.tensor(idx, device=model.device)
-        alpha = torch.tensor([self.slots[i].request.cfg_alpha for i in idx], device=model.device)
-        frames = model.acoustic_transformer.frame(self.h[sel], self._noise(idx), alpha)
+    def _advance(self, idx: list[int], frames: torch.Tensor, semantic: list[int]) -> tuple[list[StepResult], list[int]]:
+        """Book one step's frames [len(idx), 37] and their semantic codes (row j belongs to slot idx[j]):
+        results, and the positions j of the slots that go on."""
         results, going = [], []
         for j, i in enumerate(idx):
             s = self.slots[i]
-            if int(frames[j, 0]) == END_AUDIO:
+            if semantic[j] == END_AUDIO:
                 results.append(StepResult(i, s.tag, None, "end_audio"))
                 self.slots[i] = None
                 continue
@@ -129,6 +174,22 @@ class Engine:
                 self.slots[i] = None
             else:
                 going.append(j)
+        return results, going
+
+    def step(self) -> list[StepResult]:
+        """Advance every active slot by one frame. Finished slots are freed."""
+        idx = [i for i, s in enumerate(self.slots) if s is not None]
+        if not idx:
+            return []
+        if self.fixed:
+            return self._fixed_step(idx)
+        model = self.model
+        sel = torch.tensor(idx, device=model.device)
+        alpha = torch.tensor([self.slots[i].request.cfg_alpha for i in idx], device=model.device)
+        frames = model.acoustic_transformer.frame(self.h[sel], self._noise(idx), alpha, allow_end=self.allow_end)
+        results, going = self._advance(idx, frames, frames[:, 0].tolist())
+        for j in going:
+            self.lengths[idx[j]] += 1
         if going:
             # Feed the contiguous block of rows up to the last continuing slot; rows in it that are
             # free or just finished take the step too but are rewound, so they never grow.
@@ -142,6 +203,31 @@ class Engine:
             h = model.backbone(x, self.cache, rows=slice(0, top))[:, -1]
             self.cache.lengths[:top] = torch.where(keep, self.cache.lengths[:top], before)
             self.h[:top] = torch.where(keep[:, None], h, self.h[:top])
+        return results
+
+    def _fixed_step(self, idx: list[int]) -> list[StepResult]:
+        """The step of graphs.py over the rows up to the last active slot (rounded up to a bucket): every
+        row takes it, and only the rows that go on keep their new position and hidden state."""
+        run = self.runner
+        B = batch_bucket(idx[-1] + 1, self.max_batch)
+        for i in range(B):  # rows past their end must stay inside the cache
+            if self.slots[i] is None:
+                self.lengths[i] = 0
+        self.cache.lengths[:B] = torch.tensor(self.lengths[:B], device=self.model.device)
+        kv_len = kv_bucket(max(self.lengths[:B]) + 1, self.max_len)
+        run.noise[idx] = self._noise(idx)
+        run.alpha[idx] = torch.tensor([self.slots[i].request.cfg_alpha for i in idx], device=self.model.device)
+        run.run(B, kv_len)
+        semantic = run.frames[:B, 0].tolist()  # the one read-back per step: which rows ended
+        # Copies: the buffer is overwritten by the next step.
+        frames = run.frames[torch.tensor(idx, device=self.model.device)]
+        results, going = self._advance(idx, frames, [semantic[i] for i in idx])
+        keep = torch.zeros(B, dtype=torch.bool)
+        for j in going:
+            keep[idx[j]] = True
+            self.lengths[idx[j]] += 1
+        keep = keep.to(self.model.device)
+        self.h[:B] = torch.where(keep[:, None], run.h_next[:B], self.h[:B])
         return results
 
 

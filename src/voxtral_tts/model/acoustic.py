@@ -60,8 +60,9 @@ class AcousticTransformer(nn.Module):
     def n_steps(self) -> int:
         return self.args.acoustic_transformer_args.n_decoding_steps
 
-    def semantic_logits(self, h: torch.Tensor) -> torch.Tensor:
-        """fp32 logits over the semantic vocabulary with [EMPTY_AUDIO] and the padding rows masked.
+    def semantic_logits(self, h: torch.Tensor, allow_end: bool = True) -> torch.Tensor:
+        """fp32 logits over the semantic vocabulary with [EMPTY_AUDIO] and the padding rows masked, and
+        [END_AUDIO] too when not `allow_end` (benchmarks force every request to its full length).
 
         fp32 matters: bf16 accumulation can mis-rank [END_AUDIO] (spec §2).
         """
@@ -71,6 +72,8 @@ class AcousticTransformer(nn.Module):
             logits = logits + self.semantic_codebook_output.bias.float()
         logits[..., EMPTY_AUDIO] = -math.inf
         logits[..., N_AUDIO_SPECIALS + self.args.semantic_codebook_size :] = -math.inf
+        if not allow_end:
+            logits[..., END_AUDIO] = -math.inf
         return logits
 
     def velocity(self, x: torch.Tensor, t_proj: torch.Tensor, llm_proj: torch.Tensor) -> torch.Tensor:
@@ -102,7 +105,12 @@ class AcousticTransformer(nn.Module):
         return x.clamp(-1, 1)
 
     def frame(
-        self, h: torch.Tensor, noise: torch.Tensor, cfg_alpha: torch.Tensor, semantic: torch.Tensor | None = None
+        self,
+        h: torch.Tensor,
+        noise: torch.Tensor,
+        cfg_alpha: torch.Tensor,
+        semantic: torch.Tensor | None = None,
+        allow_end: bool = True,
     ) -> torch.Tensor:
         """One whole frame [B, 1 + n_acoustic] of codes with the +2 special offset.
 
@@ -110,8 +118,8 @@ class AcousticTransformer(nn.Module):
         get [EMPTY_AUDIO] acoustic codes, as upstream does; such frames are never decoded.
         """
         if semantic is None:
-            semantic = self.semantic_logits(h).argmax(dim=-1)
+            semantic = self.semantic_logits(h, allow_end).argmax(dim=-1)
         levels = fsq_levels(self.sample(h, noise, cfg_alpha), self.levels)
-        acoustic = levels + N_AUDIO_SPECIALS
-        acoustic[semantic == END_AUDIO] = N_AUDIO_SPECIALS
+        # torch.where, not masked assignment: no data-dependent shapes, so the step can be graph-captured.
+        acoustic = torch.where((semantic == END_AUDIO)[:, None], N_AUDIO_SPECIALS, levels + N_AUDIO_SPECIALS)
         return torch.cat((semantic[:, None], acoustic), dim=1)

@@ -67,6 +67,21 @@ class Backbone(nn.Module):
         cache.lengths[rows] = start + lengths
         return self.norm(h)
 
+    def decode_step(self, x: torch.Tensor, cache: KVCache, kv_len: int) -> torch.Tensor:
+        """One position for each of the cache's first B rows, with shapes fixed by (B, kv_len) alone, so the
+        step can be captured in a CUDA graph: x [B, dim] is written at each row's current length, attention
+        reads the first `kv_len` cached positions under a mask, and nothing is read back to the host.
+        `cache.lengths` is left as it is: the caller decides which rows keep their new position.
+        Every row's length must be below kv_len."""
+        B = x.shape[0]
+        positions = cache.lengths[:B, None]  # [B, 1]
+        keys = torch.arange(kv_len, device=x.device)
+        mask = (keys[None, None, :] <= positions[:, :, None]).unsqueeze(1)  # [B, 1, 1, kv_len]
+        h = x[:, None]
+        for i, layer in enumerate(self.layers):
+            h = layer(h, positions=positions, cache=(cache.k[i][:B], cache.v[i][:B]), mask=mask, kv_len=kv_len)
+        return self.norm(h)[:, 0]
+
     def forward_train(self, x: torch.Tensor) -> torch.Tensor:
         """Causal forward over whole sequences [B, S, dim] from position 0, without a cache (training).
 

@@ -16,8 +16,12 @@ class AudioCodeEmbedding(nn.Module):
         super().__init__()
         self.embeddings = nn.Embedding(args.code_table_rows, dim)
         self.offsets = args.codebook_offsets
+        self._offsets = torch.empty(0, dtype=torch.long)
 
     def forward(self, codes: torch.Tensor) -> torch.Tensor:
         """codes: [..., n_codebooks] with the +2 special offset -> [..., dim]."""
-        offsets = torch.tensor(self.offsets, device=codes.device, dtype=codes.dtype)
-        return self.embeddings(codes + offsets).sum(dim=-2)
+        # Made once per device, not per call: a host-to-device copy cannot be replayed from a CUDA graph
+        # (graph capture warms up first, so this exists before capturing).
+        if self._offsets.device != codes.device or self._offsets.numel() != len(self.offsets):
+            self._offsets = torch.tensor(self.offsets, device=codes.device)
+        return self.embeddings(codes + self._offsets.to(codes.dtype)).sum(dim=-2)

@@ -54,9 +54,10 @@ class Rope:
             self._sin = ang.sin().float().to(device)
         return self._cos, self._sin
 
-    def __call__(self, x: torch.Tensor, positions: torch.Tensor) -> torch.Tensor:
-        """x: [B, S, H, D]; positions: [B, S] absolute positions."""
-        cos, sin = self._table(int(positions.max()) + 1, x.device)
+    def __call__(self, x: torch.Tensor, positions: torch.Tensor, max_pos: int | None = None) -> torch.Tensor:
+        """x: [B, S, H, D]; positions: [B, S] absolute positions. `max_pos`, an upper bound on them known
+        to the caller, spares reading positions back from the device (a sync a CUDA graph cannot hold)."""
+        cos, sin = self._table((int(positions.max()) if max_pos is None else max_pos) + 1, x.device)
         cos = cos[positions].unsqueeze(2)  # [B, S, 1, D/2]
         sin = sin[positions].unsqueeze(2)
         xf = x.float().unflatten(-1, (-1, 2))
@@ -125,8 +126,8 @@ class Attention(nn.Module):
         v = self.wv(x).view(B, S, self.n_kv_heads, self.head_dim)
         if self.rope is not None:
             assert positions is not None
-            q = self.rope(q, positions)
-            k = self.rope(k, positions)
+            q = self.rope(q, positions, kv_len)
+            k = self.rope(k, positions, kv_len)
         if cache is not None:
             assert positions is not None and kv_len is not None
             k_cache, v_cache = cache
