@@ -23,6 +23,7 @@ import queue
 import threading
 import time
 from collections import deque
+from contextlib import nullcontext
 from typing import Protocol
 
 import numpy as np
@@ -151,6 +152,9 @@ class Scheduler:
         self.running: dict[int, Job] = {}  # slot -> job
         self.cv = threading.Condition()
         self.decode_q: queue.SimpleQueue = queue.SimpleQueue()
+        # On a GPU the codec decodes on a stream of its own, so its kernels overlap the frame steps
+        # instead of queueing behind them; each frame carries an event that says when it exists.
+        self.decode_stream = torch.cuda.Stream(model.device) if model.device.type == "cuda" else None
         self._stop = False
         self._threads = [
             threading.Thread(target=self._run, name="voxtral-scheduler", daemon=True),
@@ -293,7 +297,13 @@ class Scheduler:
         job: Job = r.tag
         if r.frame is not None:
             job.frames += 1
-            self.decode_q.put((job, r.frame, None))
+            frame = r.frame
+            if self.decode_stream is not None:
+                ready = torch.cuda.Event()
+                ready.record()
+                frame.record_stream(self.decode_stream)  # the allocator must not reuse it before the decoder ran
+                frame = (frame, ready)
+            self.decode_q.put((job, frame, None))
         if r.stop_reason is not None:
             # The engine freed the slot; the decoder says what comes next (`_continue`).
             self.running.pop(r.slot, None)
@@ -311,7 +321,8 @@ class Scheduler:
     # -- the decode thread ---------------------------------------------------------------------
 
     def _decode_loop(self) -> None:
-        with torch.inference_mode():
+        on_stream = torch.cuda.stream(self.decode_stream) if self.decode_stream is not None else nullcontext()
+        with torch.inference_mode(), on_stream:
             while True:
                 item = self.decode_q.get()
                 if item is None:
@@ -326,6 +337,9 @@ class Scheduler:
                     if what is _END:
                         self._end(job, stop_reason)
                     else:
+                        if isinstance(what, tuple):  # (frame, event) from the GPU
+                            what, ready = what
+                            self.decode_stream.wait_event(ready)
                         self._audio(job, job.generation.push(what))
                 except Exception as e:
                     from ..errors import VoxtralError
