@@ -187,7 +187,7 @@ def bandwidth_gbs(device: torch.device) -> float | None:
 def weight_bytes_per_step(model: VoxtralModel) -> int:
     """Weights one frame step must read: the backbone once, the flow-matching transformer once per Euler
     step (both CFG branches share a read), the semantic head once, the frame's code embeddings."""
-    size = lambda m: sum(p.numel() * p.element_size() for p in m.parameters())  # noqa: E731
+    size = lambda m: sum(t.numel() * t.element_size() for t in [*m.parameters(), *m.buffers()])  # noqa: E731
     fm = model.acoustic_transformer
     head = fm.semantic_codebook_output
     per_euler = size(fm) - size(head)
@@ -209,6 +209,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     ap.add_argument("--check-frames", type=int, default=60)
     ap.add_argument("--no-graphs", action="store_true", help="the eager fixed-shape step (for comparison)")
+    ap.add_argument("--int8", action="store_true", help="int8 weight-only backbone (model/quantize.py)")
     args = ap.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     logf = open(args.out / "log.txt", "w")
@@ -222,7 +223,13 @@ def main(argv: list[str] | None = None) -> int:
     dtype = torch.bfloat16 if device.type == "cuda" else torch.float32
     t = time.perf_counter()
     model = random_model(args.config, device, dtype)
-    n_params = sum(p.numel() for p in model.parameters())
+    if args.int8:
+        from voxtral_tts.model.quantize import quantize_backbone_int8
+
+        quantize_backbone_int8(model)
+    n_params = sum(p.numel() for p in model.parameters()) + sum(
+        b.numel() for b in model.buffers() if b.dtype == torch.int8
+    )
     card = torch.cuda.get_device_name(device) if device.type == "cuda" else "CPU"
     log(
         f"{args.config}: {n_params / 1e9:.2f} B parameters in {dtype} on {card}, built in {time.perf_counter() - t:.1f} s"

@@ -95,10 +95,17 @@ class VoxtralTTS:
 
     @classmethod
     def from_pretrained(
-        cls, path: str | Path | None = None, device: str | torch.device | None = None, dtype: torch.dtype | None = None
+        cls,
+        path: str | Path | None = None,
+        device: str | torch.device | None = None,
+        dtype: torch.dtype | None = None,
+        quantize: str | None = None,
     ) -> VoxtralTTS:
         """Load a model folder in the official layout (or a Hugging Face repo id, if huggingface_hub is
-        installed). Defaults: CUDA in bf16 when available, else CPU in fp32."""
+        installed). Defaults: CUDA in bf16 when available, else CPU in fp32. `quantize="int8"` stores the
+        backbone's linear weights as int8 with per-channel scales (model/quantize.py)."""
+        if quantize not in (None, "int8"):
+            raise ValueError(f"quantize must be None or 'int8', got {quantize!r}")
         folder = _resolve(path)
         device = torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
         dtype = dtype or (torch.bfloat16 if device.type == "cuda" else torch.float32)
@@ -116,6 +123,10 @@ class VoxtralTTS:
                 f"{folder / TOKENIZER}: audio rate {tokenizer.sampling_rate} Hz / {tokenizer.frame_rate} fps disagrees "
                 f"with params.json ({args.codec.sampling_rate} Hz / {args.codec.frame_rate} fps)"
             )
+        if quantize == "int8":
+            from .model.quantize import quantize_backbone_int8
+
+            quantize_backbone_int8(model)
         return cls(folder, model, tokenizer, VoiceBank(folder, tokenizer.voice_slots, args.backbone.dim))
 
     @property

@@ -27,7 +27,9 @@ def _dtype(name: str | None):
 def _load(args: argparse.Namespace):
     from .api import VoxtralTTS
 
-    return VoxtralTTS.from_pretrained(args.model, device=args.device, dtype=_dtype(args.dtype))
+    return VoxtralTTS.from_pretrained(
+        args.model, device=args.device, dtype=_dtype(args.dtype), quantize=getattr(args, "quantize", None)
+    )
 
 
 def _read_text(text: str | None, text_file: str | None = None) -> str:
@@ -164,6 +166,7 @@ def build_parser() -> argparse.ArgumentParser:
         )
         sp.add_argument("--device", help="cpu, cuda, cuda:1 ... (default: cuda if available)")
         sp.add_argument("--dtype", choices=["fp32", "bf16", "fp16"], help="default: bf16 on cuda, fp32 on cpu")
+        sp.add_argument("--quantize", choices=["int8"], help="int8 weight-only backbone (less memory)")
 
     s = sub.add_parser("speak", help="synthesize text (of any length) to a WAV or FLAC file")
     s.add_argument("text", nargs="?", help="the text to speak, or - to read it from stdin")
