@@ -82,6 +82,20 @@ def parity_params() -> dict[str, Any]:
 # -- results --------------------------------------------------------------------------------------------------------
 
 
+def _one_pass() -> dict[str, Any]:
+    from voxtral_tts.longform import Guard, LongFormOptions
+
+    never = Guard(retries=0, min_ratio=0.0, min_slack_s=0.0, max_ratio=1e9, max_slack_s=1e9)
+    return {
+        "normalize": False,
+        "watermark": False,
+        "longform": LongFormOptions(level=False, carry_frames=0, guard=never),
+    }
+
+
+ONE_PASS = _one_pass()
+
+
 @dataclass
 class Result:
     group: str
@@ -678,9 +692,9 @@ def end_to_end(
     noise = torch.randn(max_frames, tts.args.audio.n_acoustic_codebook, generator=torch.Generator().manual_seed(seed))
     t0 = time.perf_counter()
     if ref_audio is not None:
-        audio = tts.generate(text, ref_audio=(ref_audio, SAMPLE_RATE), noise=noise, max_seconds=max_seconds)
+        audio = tts.generate(text, ref_audio=(ref_audio, SAMPLE_RATE), noise=noise, max_seconds=max_seconds, **ONE_PASS)
     else:
-        audio = tts.generate(text, voice=voice, noise=noise, max_seconds=max_seconds)
+        audio = tts.generate(text, voice=voice, noise=noise, max_seconds=max_seconds, **ONE_PASS)
     t_ours = time.perf_counter() - t0
 
     t0 = time.perf_counter()
@@ -851,7 +865,9 @@ def write_markdown(path: Path, report: Report, vers: dict[str, str], params: dic
         "row as ours); the frame is fed back as the sum of its code embeddings (vLLM-Omni's `encode_tokens`); a",
         "[END_AUDIO] pick stops the loop; the frames go through vLLM-Omni's `decode_helper_batch_async` (cut at the",
         "first END, 375-frame chunks), with its hard-coded bf16 decode switched to fp32. Ours is the public",
-        "`VoxtralTTS.generate(text, voice=..., noise=N, max_seconds=...)`, which uses the KV cache.",
+        "`VoxtralTTS.generate(text, voice=..., noise=N, max_seconds=...)`, which uses the KV cache, as one pass of",
+        "the model: no text normalisation, no watermark, no loudness levelling and no duration guard (the product",
+        "layers on top of the model, which the references do not have).",
         "",
         "To get more than a handful of frames out of a random model, two runs use a copy of the checkpoint whose",
         "[END_AUDIO] row (row 1) of `acoustic_transformer.semantic_codebook_output.weight` is zeroed, and stop at the",

@@ -27,7 +27,7 @@ if [ ! -f "$STAMP" ] || [ parity/run.sh -nt "$STAMP" ] || [ pyproject.toml -nt "
     # for a CUDA build.
     "${PIP[@]}" torch==2.13.0
     "${PIP[@]}" torch==2.13.0 einops safetensors numpy regex "mistral-common==1.13.1" fire simple-parsing \
-        soundfile soxr pyyaml
+        soundfile soxr pyyaml num2words
     # --no-deps: mistral-inference requires xformers, whose wheels pin CUDA torch builds. parity/stubs.py
     # stands in for the few xformers names it imports and patches torch SDPA in.
     "${PIP[@]}" --no-deps mistral-inference==1.6.0
