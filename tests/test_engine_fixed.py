@@ -61,10 +61,15 @@ def test_batched_prefill_equals_one_at_a_time(long_tts: VoxtralTTS) -> None:
 
 
 def test_forced_length_never_ends_early(tts: VoxtralTTS, monkeypatch: pytest.MonkeyPatch) -> None:
-    head = tts.model.acoustic_transformer.semantic_codebook_output
-    bias = torch.zeros(head.weight.shape[0])
-    bias[END_AUDIO] = 1e4  # END would win every time
-    monkeypatch.setattr(head, "bias", torch.nn.Parameter(bias, requires_grad=False))
+    fm = tts.model.acoustic_transformer
+    real = fm.semantic_logits
+
+    def end_wins(h: torch.Tensor, allow_end: bool = True) -> torch.Tensor:
+        logits = real(h, allow_end)
+        logits[:, END_AUDIO] += 1e4  # END would win every time, unless it is masked (-inf stays -inf)
+        return logits
+
+    monkeypatch.setattr(fm, "semantic_logits", end_wins)
     for graphs in (False, True):
         assert all(len(v) == 0 for v in run(tts, graphs=graphs, admit_every=1).values())
         forced = run(tts, graphs=graphs, admit_every=1, allow_end=False)
@@ -84,3 +89,20 @@ def test_free_slots_error(long_tts: VoxtralTTS) -> None:
     eng.add(req)
     with pytest.raises(ValueError, match="free slots"):
         eng.add_many([req])
+
+
+def test_offline_calls_reuse_one_pooled_engine(long_tts: VoxtralTTS, monkeypatch: pytest.MonkeyPatch) -> None:
+    import voxtral_tts.generate as gen
+
+    want = long_tts.generate("Pool me.", voice="tiny_male", seed=5, max_seconds=0.8).frames
+    monkeypatch.setattr(gen, "graphs_by_default", lambda model: True)  # as on a GPU
+    made = []
+    real_engine = gen.Engine
+    monkeypatch.setattr(gen, "Engine", lambda *a, **k: made.append(real_engine(*a, **k)) or made[-1])
+    try:
+        for _ in range(3):
+            got = long_tts.generate("Pool me.", voice="tiny_male", seed=5, max_seconds=0.8).frames
+            assert np.array_equal(got, want)
+        assert len(made) == 1 and made[0].fixed  # one engine, captured once, reused by every call
+    finally:
+        long_tts.model.__dict__.pop("_idle_engines", None)

@@ -231,8 +231,29 @@ class Engine:
         return results
 
 
+CAPACITY_STEP = 1024  # pooled engines' KV capacity grows in steps of this many positions
+
+
+def acquire_engine(model: VoxtralModel, max_batch: int, max_len: int, seed_step: bool = False) -> Engine:
+    """An engine for one offline call. With CUDA graphs, engines are kept per model and reused, since their
+    graphs are bound to their own KV cache and capturing them again for every call would cost more than
+    it saves; sizes are rounded up so that calls of similar size share one. Without graphs: a new engine."""
+    if not graphs_by_default(model):
+        return Engine(model, max_batch, max_len, seed_step=seed_step)
+    key = (batch_bucket(max_batch, 1 << 30), -(-max_len // CAPACITY_STEP) * CAPACITY_STEP, seed_step)
+    idle = model.__dict__.setdefault("_idle_engines", {}).setdefault(key, [])
+    return idle.pop() if idle else Engine(model, key[0], key[1], seed_step=seed_step)
+
+
+def release_engine(model: VoxtralModel, engine: Engine) -> None:
+    """Give back an engine with no active slot, for the next call to reuse (no-op without graphs)."""
+    if engine.fixed and engine.active == 0 and "_idle_engines" in model.__dict__:
+        key = (engine.max_batch, engine.max_len, engine.seed_step)
+        model.__dict__["_idle_engines"].setdefault(key, []).append(engine)
+
+
 class FrameLoop:
-    """All requests admitted at once and stepped until each ends: the offline path.
+    """All requests admitted at once (one batched prefill) and stepped until each ends: the offline path.
 
     `step()` returns (frames [B, 37], mask of requests that yielded a real frame this step).
     """
@@ -241,9 +262,9 @@ class FrameLoop:
         if not requests:
             raise ValueError("no requests")
         max_len = max(r.prompt.shape[0] + r.max_frames for r in requests) + 1 + int(seed_step)
-        self.engine = Engine(model, len(requests), max_len, seed_step=seed_step)
-        for k, r in enumerate(requests):
-            self.engine.add(r, tag=k)
+        self.model = model
+        self.engine = acquire_engine(model, len(requests), max_len, seed_step=seed_step)
+        self.engine.add_many(requests, list(range(len(requests))))
         self.n = len(requests)
         self.n_codebooks = model.args.audio.n_codebooks
         self.device = model.device
@@ -262,6 +283,8 @@ class FrameLoop:
                 produced[r.tag] = True
             if r.stop_reason:
                 self.stop_reason[r.tag] = r.stop_reason
+        if self.done:
+            release_engine(self.model, self.engine)
         return frames, produced
 
 
