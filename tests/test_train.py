@@ -97,6 +97,32 @@ def test_time_budget_stops_with_a_checkpoint_and_the_next_piece_resumes(tiny_dir
     assert load_state(tmp_path / "lm" / "last.pt")["step"] == 12
 
 
+def test_lm_trains_from_params_alone_and_resumes_without_optimizer_state(
+    tiny_dir: Path, tmp_path: Path, corpus
+) -> None:
+    # A run elsewhere carries neither the codec's weights nor Adam's moments (recipes/default/gpu_piece.py).
+    codec = tmp_path / "codec"
+    codec.mkdir()
+    for name in ("params.json", "tekken.json"):
+        (codec / name).write_bytes((tiny_dir / name).read_bytes())
+    cfg = lm_config(tmp_path / "lm", codec, steps=8)
+    cfg.codec_weights = False
+    cfg.optim.rewarm_steps = 4
+    train_lm(cfg, stop_after=4, corpus=corpus)
+    state = load_state(tmp_path / "lm" / "last.pt")
+    del state["optim"]
+    torch.save(state, tmp_path / "lm" / "last.pt")
+    train_lm(cfg, corpus=corpus)
+    m = _metrics(tmp_path / "lm")
+    assert [r["step"] for r in m] == list(range(1, 9))
+    full = lm_config(tmp_path / "ref", codec, steps=8)
+    lr5 = m[4]["lr"]  # step index 4, the first after the resume: a quarter of the schedule's lr
+    from voxtral_tts.train.loop import lr_at
+
+    assert abs(lr5 - lr_at(4, 8, full.optim) / 4) < 1e-9
+    assert abs(m[7]["lr"] - lr_at(7, 8, full.optim)) < 1e-9
+
+
 def test_lm_export_speaks(tiny_dir: Path, tmp_path: Path, corpus, ref_wav: Path) -> None:
     run = train_lm(lm_config(tmp_path / "lm", tiny_dir, steps=3), corpus=corpus)
     out = export_run(run, tmp_path / "model")

@@ -41,6 +41,9 @@ class RunConfig:
 @dataclass
 class OptimConfig:
     lr: float = 3e-4
+    # Steps over which the learning rate ramps up again when a run resumes without optimizer state (a
+    # checkpoint carried without its Adam moments): fresh moments make the first updates large.
+    rewarm_steps: int = 200
     betas: tuple[float, float] = (0.9, 0.95)
     weight_decay: float = 0.01
     warmup_steps: int = 100
@@ -64,6 +67,9 @@ class LMConfig:
     optim: OptimConfig = field(default_factory=OptimConfig)
     data: LMDataConfig = field(default_factory=LMDataConfig)
     codec: str = ""  # model folder whose codec (and tekken.json) the frames were made with
+    # False: read only the codec folder's params.json and tekken.json. LM training never runs the codec, so a
+    # run elsewhere (a lent GPU) need not carry its weights; export joins them back from the local folder.
+    codec_weights: bool = True
     preset: str = "tiny"  # backbone/acoustic sizes: tiny | small | base | 4b
     init_from: str = ""  # optional model folder to fine-tune instead of starting from random weights
     overrides: dict[str, Any] = field(default_factory=dict)  # params.json keys over the preset

@@ -38,6 +38,15 @@ def build_model(cfg: LMConfig) -> tuple[VoxtralModel, PromptTokenizer]:
         raise ConfigError("config: 'codec' must name a model folder whose codec made the frames")
     codec_dir = Path(cfg.codec)
     tokenizer = PromptTokenizer(codec_dir / TOKENIZER)
+    if not cfg.codec_weights:
+        if cfg.init_from:
+            raise ConfigError("config: init_from needs the codec's weights (codec_weights: true)")
+        args = ModelArgs.from_dict(
+            lm_params(cfg.preset, load_params(codec_dir).to_dict(), tokenizer.vocab_size, cfg.overrides)
+        )
+        model = VoxtralModel(args, with_encoder=False)
+        init_lm_weights(model, cfg.run.seed)
+        return model, tokenizer
     _, codec_model = load_model(codec_dir)
     if cfg.init_from:
         _, model = load_model(cfg.init_from)
@@ -68,7 +77,7 @@ def train_lm(cfg: LMConfig, stop_after: int | None = None, corpus: list[FrameIte
     torch.manual_seed(run.seed)
     model, tokenizer = build_model(cfg)
     model.to(d.device).train()
-    if corpus is None:
+    if corpus is None and cfg.codec_weights:
         from ..data.frames import check_codec
 
         check_codec(cfg.data.frames, cfg.codec, model)  # frames from another codec would teach nonsense
@@ -92,14 +101,23 @@ def train_lm(cfg: LMConfig, stop_after: int | None = None, corpus: list[FrameIte
     opt = make_optimizer(trainable, cfg.optim)
 
     step = 0
+    rewarm_from: int | None = None
     state = load_state(out / CKPT)
     if state is not None:
         model.load_state_dict(state["model"], strict=False)
-        opt.load_state_dict(state["optim"])
         sampler.load_state_dict(state["sampler"][d.rank] if d.world > 1 else state["sampler"][0])
         step = state["step"]
+        if "optim" in state:
+            opt.load_state_dict(state["optim"])
+        else:
+            rewarm_from = step
         if d.main:
-            print(f"resuming {out} at step {step}", flush=True)
+            fresh = (
+                ""
+                if "optim" in state
+                else f" with fresh optimizer moments (lr re-warms over {cfg.optim.rewarm_steps} steps)"
+            )
+            print(f"resuming {out} at step {step}{fresh}", flush=True)
 
     def checkpoint(step: int) -> None:
         samplers = sampler_states(d, sampler)
@@ -120,8 +138,11 @@ def train_lm(cfg: LMConfig, stop_after: int | None = None, corpus: list[FrameIte
         d.barrier()
 
     def one_step(step: int) -> dict[str, float]:
+        lr = lr_at(step, run.steps, cfg.optim)
+        if rewarm_from is not None:
+            lr *= min(1.0, (step - rewarm_from + 1) / max(1, cfg.optim.rewarm_steps))
         for group in opt.param_groups:
-            group["lr"] = lr_at(step, run.steps, cfg.optim)
+            group["lr"] = lr
         totals = {"ce": 0.0, "fm": 0.0, "acc": 0.0}
         for micro in range(run.grad_accum):
             # Example choice and noise depend only on (seed, step, rank, micro): resumable exactly.
