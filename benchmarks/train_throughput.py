@@ -85,20 +85,25 @@ def n_params(run: Path) -> float:
     return sum(v.numel() for k, v in state.items() if not k.startswith("disc")) / 1e6
 
 
+def timed_run(out: Path, batch: int, args) -> RunConfig:
+    """Every step logged (its time is the measurement), no checkpoints in between."""
+    return RunConfig(
+        out_dir=str(out),
+        steps=args.steps,
+        batch_size=batch,
+        log_every=1,
+        ckpt_every=10**9,
+        device=args.device,
+        precision=args.precision,
+        threads=args.threads,
+    )
+
+
 def bench_codec(preset: str, args, tmp: Path) -> dict:
     manifest = synthetic_audio(tmp / "audio")
     seg = 1.28
     cfg = CodecConfig(
-        run=RunConfig(
-            out_dir=str(tmp / f"codec-{preset}"),
-            steps=args.steps,
-            batch_size=args.codec_batch,
-            log_every=1,
-            ckpt_every=10**9,
-            device=args.device,
-            precision=args.precision,
-            threads=args.threads,
-        ),
+        run=timed_run(tmp / f"codec-{preset}", args.codec_batch, args),
         optim=OptimConfig(warmup_steps=1),
         data=CodecDataConfig(manifest=str(manifest), segment_seconds=seg),
         loss=CodecLossConfig(teacher="mel", disc_start=0 if args.disc else 10**9),
@@ -121,16 +126,7 @@ def bench_lm(preset: str, args, tmp: Path) -> dict:
         make_tiny_checkpoint(codec, seed=0, params=params)
     frames = args.lm_frames
     cfg = LMConfig(
-        run=RunConfig(
-            out_dir=str(tmp / f"lm-{preset}"),
-            steps=args.steps,
-            batch_size=args.lm_batch,
-            log_every=1,
-            ckpt_every=10**9,
-            device=args.device,
-            precision=args.precision,
-            threads=args.threads,
-        ),
+        run=timed_run(tmp / f"lm-{preset}", args.lm_batch, args),
         optim=OptimConfig(warmup_steps=1),
         data=LMDataConfig(max_frames=frames + 10, min_ref_frames=25, max_ref_frames=50),
         codec=str(codec),
