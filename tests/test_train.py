@@ -195,6 +195,28 @@ def test_codec_loss_falls_and_export_clones(tmp_path: Path) -> None:
     assert np.isfinite(audio.samples).all()
 
 
+def test_codec_encoder_freeze_keeps_the_codes_and_needs_no_teacher(tmp_path: Path, monkeypatch) -> None:
+    manifest = _write_corpus(tmp_path / "data")
+    cfg = codec_config(tmp_path / "codec", manifest, steps=4, freeze_encoder_at=3)
+    cfg.run.ckpt_every = 3
+    train_codec(cfg, stop_after=3)
+    before = load_state(tmp_path / "codec" / "last.pt")["model"]
+    import voxtral_tts.train.codec_run as codec_run
+
+    def no_teacher(*a, **k):
+        raise AssertionError("a run past the freeze must not load the teacher")
+
+    monkeypatch.setattr(codec_run, "make_teacher", no_teacher)
+    cfg.run.steps = 7
+    train_codec(cfg)
+    after = load_state(tmp_path / "codec" / "last.pt")["model"]
+    encoder = ("codec.input_proj.", "codec.encoder_blocks.", "codec.quantizer.")
+    for k in before:
+        same = torch.equal(before[k], after[k])
+        assert same if k.startswith(encoder) else True, k
+    assert any(not torch.equal(before[k], after[k]) for k in before if k.startswith("codec.decoder")), "decoder trains"
+
+
 def test_codec_discriminator_phase_runs_and_resumes(tmp_path: Path) -> None:
     manifest = _write_corpus(tmp_path / "data", n=3, seconds=1.0)
     cfg = codec_config(tmp_path / "codec", manifest, steps=4, disc_start=2)

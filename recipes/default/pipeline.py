@@ -5,10 +5,11 @@
     .venv/bin/python recipes/default/pipeline.py --status        # what is done, what is next
     .venv/bin/python recipes/default/pipeline.py --smoke         # the whole chain, tiny and fast, in build/smoke
 
-Stages: corpus (build_corpus.py) -> codec (train, export) -> frames (data encode) -> lm (train, export) ->
-voices (preset voices from training speakers) -> eval (held-out sentences and speakers, against the
-teachers) -> ship (copy into src/voxtral_tts/models/default). Each stage is done when its output is complete,
-so running the command again after any stop picks up where it was: training resumes from `last.pt`, the
+Stages: corpus (build_corpus.py) -> codec phase 1 to the encoder freeze (train, export) -> frames (data
+encode) -> lm (train) -> decoder phase 2, adversarial, to the codec run's end (train, export; the codes do not
+change) -> export (the LM with the final codec) -> voices (preset voices from training speakers) -> eval
+(held-out sentences and speakers, against the teachers) -> ship (copy into src/voxtral_tts/models/default).
+Each stage is done when its output is complete, so running the command again after any stop picks up where it was: training resumes from `last.pt`, the
 corpus and the frames from their journals. Training stages may run elsewhere in between (a GPU piece:
 `gpu_piece.sh`): copy the run folder back and the next stage goes on from it.
 """
@@ -82,6 +83,7 @@ class Plan:
     corpus_args: list[str]
     minutes: float  # training budget of this invocation, 0: none
     eval_per_lang: int
+    skip_decoder: bool = False  # ship with the phase-1 decoder (no adversarial phase)
     started: float = 0.0
 
     @property
@@ -141,12 +143,19 @@ def steps_wanted(config: Path, sets: list[str]) -> int:
     return load_config(kind, config, sets).run.steps
 
 
-def train(plan: Plan, kind: str, config: Path, sets: list[str], run: Path) -> bool:
-    """One piece of training within the time budget. True when the run has all its steps."""
-    want = steps_wanted(config, sets)
+def freeze_step(config: Path, sets: list[str]) -> int:
+    from voxtral_tts.train.config import CodecConfig, load_config
+
+    return load_config(CodecConfig, config, sets).loss.freeze_encoder_at
+
+
+def train(plan: Plan, kind: str, config: Path, sets: list[str], run: Path, until: int | None = None) -> bool:
+    """One piece of training within the time budget, up to step `until` (default: the run's end). True when
+    the run got there."""
+    want = steps_wanted(config, sets) if until is None else until
     if steps_done(run) >= want:
         return True
-    extra = [f"run.out_dir={run}"]
+    extra = [f"run.out_dir={run}"] + ([f"run.stop_at={until}"] if until is not None else [])
     left = plan.minutes_left()
     if left is not None:
         if left < 1:
@@ -159,10 +168,12 @@ def train(plan: Plan, kind: str, config: Path, sets: list[str], run: Path) -> bo
     return steps_done(run) >= want
 
 
-def export(run: Path, out: Path) -> None:
-    """Export a finished run once; again only if the run changed since."""
+def export(run: Path, out: Path, also: Path | None = None) -> None:
+    """Export a run once; again only if the run (or `also`, a folder the export reads) changed since."""
     stamp = out / ".exported_from"
     mark = f"{run / 'last.pt'} {(run / 'last.pt').stat().st_mtime_ns}"
+    if also is not None:
+        mark += f" {also} {(also / '.exported_from').stat().st_mtime_ns}"
     if stamp.exists() and stamp.read_text() == mark:
         return
     if out.exists():
@@ -181,9 +192,27 @@ def stage_corpus(plan: Plan) -> bool:
     return (c / "corpus_summary.json").exists()
 
 
+def codec_sets(plan: Plan) -> list[str]:
+    return [f"data.manifest={plan.paths.corpus / 'manifest.jsonl'}", *plan.codec_set]
+
+
 def stage_codec(plan: Plan) -> bool:
-    sets = [f"data.manifest={plan.paths.corpus / 'manifest.jsonl'}", *plan.codec_set]
-    if not train(plan, "codec", plan.codec_config, sets, plan.codec_run):
+    """Phase 1, to the encoder freeze: what the frames are encoded with."""
+    sets = codec_sets(plan)
+    freeze = freeze_step(plan.codec_config, sets)
+    until = freeze if freeze > 0 else None
+    if not train(plan, "codec", plan.codec_config, sets, plan.codec_run, until=until):
+        return False
+    if not (plan.codec_model / ".exported_from").exists():
+        export(plan.codec_run, plan.codec_model)
+    return True
+
+
+def stage_decoder(plan: Plan) -> bool:
+    """Phase 2, the decoder alone (adversarial), to the end of the codec run; the codes do not change."""
+    if plan.skip_decoder:
+        return True
+    if not train(plan, "codec", plan.codec_config, codec_sets(plan), plan.codec_run):
         return False
     export(plan.codec_run, plan.codec_model)
     return True
@@ -201,12 +230,12 @@ def stage_frames(plan: Plan) -> bool:
 
 def stage_lm(plan: Plan) -> bool:
     sets = [f"codec={plan.codec_model}", f"data.frames={plan.paths.frames}", *plan.lm_set]
-    if not train(plan, "lm", plan.lm_config, sets, plan.lm_run):
-        return False
-    fresh = not (plan.model / ".exported_from").exists()
-    export(plan.lm_run, plan.model)
-    if fresh:
-        (plan.model / ".voices_done").unlink(missing_ok=True)
+    return train(plan, "lm", plan.lm_config, sets, plan.lm_run)
+
+
+def stage_export(plan: Plan) -> bool:
+    """The LM with the codec as it now is; a new export drops the voices, so they are made again."""
+    export(plan.lm_run, plan.model, also=plan.codec_model)
     return True
 
 
@@ -325,6 +354,8 @@ STAGES: list[tuple[str, Callable[[Plan], bool]]] = [
     ("codec", stage_codec),
     ("frames", stage_frames),
     ("lm", stage_lm),
+    ("decoder", stage_decoder),
+    ("export", stage_export),
     ("voices", stage_voices),
     ("eval", stage_eval),
     ("ship", stage_ship),
@@ -335,9 +366,11 @@ def status(plan: Plan) -> list[str]:
     p = plan.paths
     return [
         f"corpus: {'done' if (p.corpus / 'corpus_summary.json').exists() else 'not done'} ({p.corpus})",
-        f"codec: step {steps_done(plan.codec_run)} of {steps_wanted(plan.codec_config, plan.codec_set)}",
+        f"codec: step {steps_done(plan.codec_run)} of {steps_wanted(plan.codec_config, plan.codec_set)} "
+        f"(encoder frozen from {freeze_step(plan.codec_config, plan.codec_set)})",
         f"frames: {'done' if (p.frames / '.complete').exists() else 'not done'}",
         f"lm: step {steps_done(plan.lm_run)} of {steps_wanted(plan.lm_config, plan.lm_set)}",
+        f"model: {'exported' if (plan.model / '.exported_from').exists() else 'not exported'}",
         f"voices: {'done' if (plan.model / '.voices_done').exists() else 'not done'}",
         f"eval: {'done' if (p.runs / 'default-eval' / 'summary.md').exists() else 'not done'}",
         f"ship: {'installed' if (p.shipped / 'params.json').exists() else 'not installed'} ({p.shipped})",
@@ -345,7 +378,7 @@ def status(plan: Plan) -> list[str]:
 
 
 SMOKE_CODEC = ["preset=tiny", "run.steps=6", "run.batch_size=2", "run.ckpt_every=3", "run.log_every=1",
-               "loss.teacher=none", "loss.disc_start=3"]  # fmt: skip
+               "loss.teacher=none", "loss.disc_start=3", "loss.freeze_encoder_at=3"]  # fmt: skip
 SMOKE_LM = ["preset=tiny", "run.steps=6", "run.batch_size=2", "run.ckpt_every=3", "run.log_every=1",
             "data.min_ref_frames=4", "data.max_ref_frames=12"]  # fmt: skip
 
@@ -360,6 +393,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--minutes", type=float, default=0.0, help="training budget of this invocation (default: none)")
     ap.add_argument("--until", choices=[n for n, _ in STAGES], help="stop after this stage")
     ap.add_argument("--eval-per-lang", type=int, default=20)
+    ap.add_argument("--skip-decoder-phase", action="store_true", help="no adversarial decoder phase (no GPU)")
     ap.add_argument("--status", action="store_true", help="print what is done and exit")
     ap.add_argument("--smoke", action="store_true", help="tiny models, a few steps, the smoke corpus, in build/smoke")
     args = ap.parse_args(argv)
@@ -382,6 +416,7 @@ def main(argv: list[str] | None = None) -> int:
         corpus_args,
         args.minutes,
         args.eval_per_lang,
+        skip_decoder=args.skip_decoder_phase,
         started=time.monotonic(),
     )
     if args.status:

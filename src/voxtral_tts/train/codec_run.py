@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import random
+from contextlib import nullcontext
 from pathlib import Path
 
 import numpy as np
@@ -42,6 +43,7 @@ from .loop import (
     load_state,
     lr_at,
     make_optimizer,
+    run_end,
     sampler_states,
     save_state,
 )
@@ -187,9 +189,16 @@ def ema_update(cb: SemanticCodebook, z: torch.Tensor, codes: torch.Tensor, decay
 
 
 def quantize_for_training(
-    model: VoxtralModel, z: torch.Tensor, cfg: CodecConfig, gen: torch.Generator, update: bool, d: Dist
+    model: VoxtralModel,
+    z: torch.Tensor,
+    cfg: CodecConfig,
+    gen: torch.Generator,
+    update: bool,
+    d: Dist,
+    always: bool = False,
 ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, dict[str, float]]:
-    """-> (latent for the decoder, straight-through quantised semantic latent, commitment loss, stats)."""
+    """-> (latent for the decoder, straight-through quantised semantic latent, commitment loss, stats).
+    `always`: quantise every item, as inference does (else the config's dropout probabilities)."""
     codec = model.codec
     sd = codec.args.semantic_dim
     levels = codec.args.acoustic_codebook_size
@@ -204,7 +213,7 @@ def quantize_for_training(
         ema_update(cb, zs.detach().float(), codes, cfg.loss.vq_decay, cfg.loss.dead_code_threshold, d) if update else 0
     )
     q_ste = zs + (q - zs).detach()
-    always = bool(cfg.decoder_from)  # a frozen decoder is fed what inference will feed it
+    always = always or bool(cfg.decoder_from)  # a frozen decoder is fed what inference will feed it
     lc = cfg.loss
     u = torch.rand(B, generator=gen).to(z.device)
     sem_q = (u < (1.0 if always else lc.p_semantic_quantize))[:, None, None]
@@ -277,13 +286,20 @@ def train_codec(cfg: CodecConfig, stop_after: int | None = None) -> Path:
     model.to(d.device).train()
     spf = codec.samples_per_frame
     segment = max(1, round(cfg.data.segment_seconds * 24000 / spf)) * spf
-    teacher = None if encoder_only else make_teacher(cfg.loss.teacher, cfg.loss.teacher_model)
+    state = load_state(out / CKPT)
+    freeze_at = cfg.loss.freeze_encoder_at
+    # Past the freeze the teacher has nothing left to teach: a resumed decoder-only run needs none (and a
+    # machine without its model, a lent GPU, can run it).
+    frozen_already = freeze_at >= 0 and state is not None and state["step"] >= freeze_at
+    teacher = None if encoder_only or frozen_already else make_teacher(cfg.loss.teacher, cfg.loss.teacher_model)
     files = manifest_audio(cfg.data.manifest)
     source = SegmentSource(files, segment, spf, teacher, out / "teacher_cache", cfg.data.cache_audio)
     source.precompute_teacher(d)
     sampler = EpochSampler(len(files), run.seed, d.rank, d.world)
     recon = ReconstructionLoss(24000, cfg.loss.stft_scales).to(d.device)
     head = torch.nn.Linear(codec.args.semantic_dim, teacher.dim).to(d.device) if teacher else None
+    if head is None and state is not None and state.get("head") is not None:  # kept, untrained, for later runs
+        head = torch.nn.Linear(*reversed(state["head"]["weight"].shape)).to(d.device)
     disc = MultiScaleSTFTDiscriminator(cfg.loss.disc_scales, cfg.loss.disc_channels).to(d.device)
 
     gen_params = [p for p in model.parameters() if p.requires_grad] + (list(head.parameters()) if head else [])
@@ -294,7 +310,6 @@ def train_codec(cfg: CodecConfig, stop_after: int | None = None) -> Path:
     d.broadcast_params(gen_params + list(disc.parameters()))
 
     step = 0
-    state = load_state(out / CKPT)
     if state is not None:
         model.load_state_dict(state["model"], strict=False)
         if head is not None:
@@ -341,16 +356,21 @@ def train_codec(cfg: CodecConfig, stop_after: int | None = None) -> Path:
         crops = [source.crop(i, rng) for i in sampler.take(run.batch_size)]
         wave = torch.from_numpy(np.stack([c[0] for c in crops])).to(d.device)
         adversarial = step >= lc.disc_start
+        frozen = freeze_at >= 0 and step >= freeze_at
         with autocast(run, d.device):
-            z = codec.encode_latent(wave)
-            latent, q_sem, commit, stats = quantize_for_training(model, z, cfg, gen, not encoder_only, d)
+            with torch.no_grad() if frozen else nullcontext():
+                z = codec.encode_latent(wave)
+                latent, q_sem, commit, stats = quantize_for_training(
+                    model, z, cfg, gen, not (encoder_only or frozen), d, always=frozen
+                )
             y_hat = codec.decode_latent(latent)[:, : wave.shape[1]]
             rl = recon(y_hat, wave)
             w1 = l1_weight(step, lc.l1_weight, lc.l1_decay_steps)
             loss = lc.stft_weight * rl["stft"] + lc.mel_weight * rl["mel"] + w1 * F.l1_loss(y_hat, wave)
-            loss = loss + lc.commit_weight * commit
+            if not frozen:
+                loss = loss + lc.commit_weight * commit
             metrics = {"stft": rl["stft"].item(), "mel": rl["mel"].item(), "commit": commit.item()}
-            if head is not None:
+            if head is not None and not frozen and crops[0][1] is not None:
                 target = torch.from_numpy(np.stack([c[1] for c in crops])).to(d.device)
                 pred = head(q_sem)[:, : target.shape[1]]
                 distill = 1 - F.cosine_similarity(pred.float(), target.float(), dim=-1).mean()
@@ -384,7 +404,7 @@ def train_codec(cfg: CodecConfig, stop_after: int | None = None) -> Path:
         metrics.update(loss=loss.item(), grad_norm=float(gnorm), **stats)
         return metrics
 
-    end = run.steps if stop_after is None else min(run.steps, stop_after)
+    end = run_end(run, stop_after)
     drive(step, end, one_step, checkpoint, run, d, out / "metrics.jsonl")
     return out
 

@@ -36,6 +36,9 @@ class RunConfig:
     # Wall-clock budget of this invocation (0: none). The run checkpoints and exits when it is spent, so a
     # long training proceeds in pieces: a lent GPU's few minutes, or a CPU slot; the next piece resumes.
     max_minutes: float = 0.0
+    # Stop this invocation at this step (0: at `steps`), the schedules still spanning `steps`: a run can
+    # pause at a phase boundary (say, the codec's encoder freeze) and go on later.
+    stop_at: int = 0
 
 
 @dataclass
@@ -196,6 +199,10 @@ class CodecLossConfig:
     p_semantic_quantize: float = 0.5  # else the semantic latent passes through unquantized
     p_acoustic_quantize: float = 0.5
     p_acoustic_dither: float = 0.25  # the rest (0.25) passes through
+    # From this step on (-1: never) the encoder and quantizers stop training and only the decoder learns,
+    # from fully quantised codes as at inference: the codes, and so any frames already encoded for the LM,
+    # stay valid while the decoder goes on (typically the adversarial phase), and no teacher is needed.
+    freeze_encoder_at: int = -1
 
 
 @dataclass

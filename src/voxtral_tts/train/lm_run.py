@@ -24,6 +24,7 @@ from .loop import (
     load_state,
     lr_at,
     make_optimizer,
+    run_end,
     sampler_states,
     save_state,
 )
@@ -163,7 +164,7 @@ def train_lm(cfg: LMConfig, stop_after: int | None = None, corpus: list[FrameIte
         opt.zero_grad(set_to_none=True)
         return {**totals, "grad_norm": float(gnorm), "lr": opt.param_groups[0]["lr"]}
 
-    end = run.steps if stop_after is None else min(run.steps, stop_after)
+    end = run_end(run, stop_after)
     drive(step, end, one_step, checkpoint, run, d, out / "metrics.jsonl")
     return out
 

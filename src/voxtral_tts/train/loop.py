@@ -222,6 +222,15 @@ def sampler_states(d: Dist, sampler: EpochSampler) -> list[dict[str, int]]:
     return states
 
 
+def run_end(run: RunConfig, stop_after: int | None = None) -> int:
+    """The step this invocation stops at: the run's end, or earlier at `run.stop_at` or `stop_after`."""
+    end = run.steps
+    for cap in (run.stop_at or None, stop_after):
+        if cap is not None:
+            end = min(end, cap)
+    return end
+
+
 def drive(
     start: int,
     end: int,
