@@ -216,6 +216,15 @@ def test_codec_encoder_freeze_keeps_the_codes_and_needs_no_teacher(tmp_path: Pat
         assert same if k.startswith(encoder) else True, k
     assert any(not torch.equal(before[k], after[k]) for k in before if k.startswith("codec.decoder")), "decoder trains"
 
+    # Carried without optimizer state (a GPU piece), it resumes with fresh moments and a re-warmed lr.
+    state = load_state(tmp_path / "codec" / "last.pt")
+    del state["optim"], state["optim_d"]
+    torch.save(state, tmp_path / "codec" / "last.pt")
+    cfg.run.steps, cfg.optim.rewarm_steps = 9, 4
+    train_codec(cfg)
+    m = _metrics(tmp_path / "codec")
+    assert m[-1]["step"] == 9
+
 
 def test_codec_discriminator_phase_runs_and_resumes(tmp_path: Path) -> None:
     manifest = _write_corpus(tmp_path / "data", n=3, seconds=1.0)

@@ -310,17 +310,26 @@ def train_codec(cfg: CodecConfig, stop_after: int | None = None) -> Path:
     d.broadcast_params(gen_params + list(disc.parameters()))
 
     step = 0
+    rewarm_from: int | None = None
     if state is not None:
         model.load_state_dict(state["model"], strict=False)
         if head is not None:
             head.load_state_dict(state["head"])
         disc.load_state_dict(state["disc"])
-        opt.load_state_dict(state["optim"])
-        opt_d.load_state_dict(state["optim_d"])
         sampler.load_state_dict(state["sampler"][d.rank if d.world > 1 else 0])
         step = state["step"]
+        if "optim" in state:
+            opt.load_state_dict(state["optim"])
+            opt_d.load_state_dict(state["optim_d"])
+        else:  # carried without Adam's moments (a lent GPU's budget): fresh ones, and the lr re-warms
+            rewarm_from = step
         if d.main:
-            print(f"resuming {out} at step {step}", flush=True)
+            fresh = (
+                ""
+                if "optim" in state
+                else f" with fresh optimizer moments (lr re-warms over {cfg.optim.rewarm_steps} steps)"
+            )
+            print(f"resuming {out} at step {step}{fresh}", flush=True)
 
     def checkpoint(step: int) -> None:
         samplers = sampler_states(d, sampler)
@@ -347,10 +356,11 @@ def train_codec(cfg: CodecConfig, stop_after: int | None = None) -> Path:
     lc = cfg.loss
 
     def one_step(step: int) -> dict[str, float]:
+        warm = 1.0 if rewarm_from is None else min(1.0, (step - rewarm_from + 1) / max(1, cfg.optim.rewarm_steps))
         for g in opt.param_groups:
-            g["lr"] = lr_at(step, run.steps, cfg.optim)
+            g["lr"] = warm * lr_at(step, run.steps, cfg.optim)
         for g in opt_d.param_groups:
-            g["lr"] = lr_at(max(0, step - lc.disc_start), run.steps, cfg.disc_optim)
+            g["lr"] = warm * lr_at(max(0, step - lc.disc_start), run.steps, cfg.disc_optim)
         rng = random.Random(f"{run.seed}-{step}-{d.rank}")
         gen = torch.Generator().manual_seed(hash((run.seed, step, d.rank)) % (2**62))
         crops = [source.crop(i, rng) for i in sampler.take(run.batch_size)]
