@@ -60,11 +60,61 @@ def test_a_piece_trains_from_the_bundle_and_comes_back(tiny_dir: Path, tmp_path:
     )
     (bundle / "config.json").write_text(json.dumps(to_dict(cfg)))
     out = tmp_path / "out"
-    run_args = Namespace(bundle=bundle, minutes=0.0, out=str(out), workdir=str(tmp_path / "work"), device="cpu")
+    run_args = Namespace(
+        stage="lm", bundle=bundle, minutes=0.0, out=str(out), workdir=str(tmp_path / "work"), device="cpu"
+    )
     assert piece.cmd_run(run_args) == 0
-    assert json.loads((out / "lm-state.json").read_text())["parts"] == 1
+    assert json.loads((out / "state.json").read_text())["parts"] == 1
     local = tmp_path / "local-run"
-    assert piece.cmd_unpack(Namespace(parts=out, run=local)) == 0
+    assert piece.cmd_unpack(Namespace(stage="lm", parts=out, run=local)) == 0
     state = load_state(local / "last.pt")
     assert state["step"] == 6 and "optim" in state
     assert len((local / "metrics.jsonl").read_text().splitlines()) == 6
+
+
+def test_a_codec_decoder_piece_carries_opus_audio_and_no_teacher(tmp_path: Path) -> None:
+    import soundfile as sf
+    import torch
+
+    from voxtral_tts.train.codec_run import train_codec
+    from voxtral_tts.train.config import CodecConfig, CodecDataConfig, CodecLossConfig
+
+    piece = load()
+    data = tmp_path / "data"
+    data.mkdir()
+    rows = []
+    for i in range(4):
+        t = np.arange(24000 * 2) / 24000
+        sf.write(data / f"{i}.flac", (0.2 * np.sin(2 * np.pi * (110 + 30 * i) * t)).astype(np.float32), 24000)
+        rows.append(
+            {"id": str(i), "audio": f"{i}.flac", "text": "x", "language": "en", "speaker": "s", "duration": 2.0}
+        )
+    (data / "manifest.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    cfg = CodecConfig(
+        run=RunConfig(out_dir=str(tmp_path / "local"), steps=6, batch_size=2, log_every=100, ckpt_every=3),
+        optim=OptimConfig(lr=2e-3, warmup_steps=1, rewarm_steps=2),
+        data=CodecDataConfig(manifest=str(data / "manifest.jsonl"), segment_seconds=0.48),
+        loss=CodecLossConfig(teacher="mel", disc_start=3, freeze_encoder_at=3, stft_scales=[256, 128],
+                             disc_scales=[256, 128], disc_channels=4),
+    )  # fmt: skip
+    train_codec(cfg, stop_after=3)  # phase 1 here
+    bundle = tmp_path / "bundle"
+    bundle.mkdir()
+    assert piece.pack_audio(data / "manifest.jsonl", bundle, 10**6) == 4
+    assert sf.info(str(bundle / "audio" / "000000.ogg")).subtype == "OPUS"
+    state = torch.load(tmp_path / "local" / "last.pt", weights_only=False)
+    small = {k: v for k, v in state.items() if k not in ("optim", "optim_d")}
+    for key in ("model", "disc", "head"):
+        small[key] = piece.bf16(small[key])
+    torch.save(small, bundle / "state.pt")
+    (bundle / "config.json").write_text(json.dumps(to_dict(cfg)))
+    out = tmp_path / "out"
+    args = Namespace(stage="codec", bundle=bundle, minutes=0.0, out=str(out), workdir=str(tmp_path / "w"), device="cpu")
+    assert piece.cmd_run(args) == 0
+    assert piece.cmd_unpack(Namespace(stage="codec", parts=out, run=tmp_path / "local")) == 0
+    after = load_state(tmp_path / "local" / "last.pt")
+    assert after["step"] == 6 and after["config"]["data"]["manifest"] == str(data / "manifest.jsonl")
+    enc = "codec.encoder_blocks.0"
+    k = next(k for k in state["model"] if k.startswith(enc) and state["model"][k].is_floating_point())
+    # The encoder was frozen: only the bf16 trip touched it.
+    torch.testing.assert_close(after["model"][k], state["model"][k].to(torch.bfloat16).float())

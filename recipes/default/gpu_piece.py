@@ -1,18 +1,22 @@
-"""Train the default model's LM for a few minutes on a lent GPU, and bring the result back.
+"""Train a stage of the default model for a few minutes on a lent GPU, and bring the result back.
 
-A lent machine takes at most 64 MiB (working tree included) and returns at most 8 files of 16 MiB, and
-it has no mistral-common, soundfile or soxr. So a piece carries only what LM training reads: the frames
-packed tightly (uint16 semantic, uint8 acoustic, lzma), the codec's params.json and tekken.json (never its
-weights: LM training does not run the codec), the LM weights in bf16 without Adam's moments (the lr
-re-warms), and the wheels the package needs. It returns the full fp32 checkpoint, moments included, in
-parts.
+A lent machine takes at most 64 MiB (working tree included) and returns at most 8 files of 16 MiB, and its
+Python lacks mistral-common, soundfile and soxr. So a piece carries only what the stage reads, compactly:
 
-Here, before:   .venv/bin/python recipes/default/gpu_piece.py pack --out build/gpu-lm
-There:          bash recipes/default/gpu_piece.sh 8        (see that file; `run` carries build/gpu-lm)
-Here, after:    .venv/bin/python recipes/default/gpu_piece.py unpack --parts DIR
+- `--stage lm`: the frames packed tightly (uint16 semantic, uint8 acoustic, lzma), the codec's params.json
+  and tekken.json (never its weights: LM training does not run the codec), the LM weights in bf16;
+- `--stage codec`, the decoder phase only (past `loss.freeze_encoder_at`, when no teacher is needed): a
+  random subset of the training audio as Ogg/Opus, and the codec, discriminator and head weights in bf16;
 
-The local run folder (runs/default-lm) stays the reference: `unpack` replaces its last.pt with the piece's,
-keeps its own config, and appends the piece's metrics, so `pipeline.py` goes on from there.
+never Adam's moments (the lr re-warms over `optim.rewarm_steps`), plus the py3.12 wheels the stage imports.
+It returns the full checkpoint in parts.
+
+Here, before:   .venv/bin/python recipes/default/gpu_piece.py pack --stage lm
+There:          bash recipes/default/gpu_piece.sh lm 8        (carry .whl and build/gpu-lm)
+Here, after:    .venv/bin/python recipes/default/gpu_piece.py unpack --stage lm --parts DIR
+
+The local run folder (runs/default-lm, runs/default-codec) stays the reference: `unpack` replaces its last.pt
+with the piece's, keeps its own config, and appends the piece's metrics, so `pipeline.py` goes on from there.
 """
 
 from __future__ import annotations
@@ -34,12 +38,16 @@ sys.path.insert(0, str(ROOT / "src"))
 
 PART_BYTES = 15 * 2**20
 CARRY_LIMIT = 64 * 2**20
-# What the package imports for LM training and the GPU image lacks (py3.12 wheels).
-WHEELS = [
-    "mistral_common", "pydantic", "pydantic_core", "pydantic_extra_types", "annotated_types", "typing_inspection",
-    "pycountry", "jsonschema", "jsonschema_specifications", "referencing", "rpds_py", "soundfile", "cffi",
-    "pycparser", "soxr",
-]  # fmt: skip
+# What the package imports for each stage and the GPU image lacks (py3.12 wheels).
+AUDIO_WHEELS = ["soundfile", "cffi", "pycparser", "soxr"]
+WHEELS = {
+    "codec": AUDIO_WHEELS,
+    "lm": AUDIO_WHEELS + [
+        "mistral_common", "pydantic", "pydantic_core", "pydantic_extra_types", "annotated_types",
+        "typing_inspection", "pycountry", "jsonschema", "jsonschema_specifications", "referencing", "rpds_py",
+    ],
+}  # fmt: skip
+AUDIO_BUDGET = 30 * 2**20  # Opus audio a codec piece carries
 
 
 # -- frames -----------------------------------------------------------------------------------------------------
@@ -89,46 +97,108 @@ def folder_bytes(p: Path) -> int:
     return sum(f.stat().st_size for f in p.rglob("*") if f.is_file())
 
 
-def download_wheels(dest: Path) -> None:
+def download_wheels(dest: Path, names: list[str]) -> None:
     import importlib.metadata as md
 
-    dest.mkdir(parents=True, exist_ok=True)
-    pins = [f"{name}=={md.version(name)}" for name in WHEELS]
+    shutil.rmtree(dest, ignore_errors=True)
+    dest.mkdir(parents=True)
+    pins = [f"{name}=={md.version(name)}" for name in names]
     platforms = [f"--platform=manylinux_2_{n}_x86_64" for n in (17, 27, 28, 34)] + ["--platform=manylinux2014_x86_64"]
     cmd = [sys.executable, "-m", "pip", "download", "-q", "--no-deps", "--only-binary=:all:", "--python-version=3.12",
            "--implementation=cp", *platforms, "-d", str(dest), *pins]  # fmt: skip
     subprocess.run(cmd, check=True)
 
 
+def bf16(tree):
+    """Floating tensors of a (nested) state to bf16, for the trip out; `fp32` undoes it there."""
+    import torch
+
+    if isinstance(tree, dict):
+        return {k: bf16(v) for k, v in tree.items()}
+    return tree.to(torch.bfloat16) if isinstance(tree, torch.Tensor) and tree.is_floating_point() else tree
+
+
+def fp32(tree):
+    import torch
+
+    if isinstance(tree, dict):
+        return {k: fp32(v) for k, v in tree.items()}
+    return tree.float() if isinstance(tree, torch.Tensor) and tree.is_floating_point() else tree
+
+
+def pack_audio(manifest: Path, out: Path, budget: int, seed: int = 0) -> int:
+    """A random subset of the manifest's clips as Ogg/Opus, up to `budget` bytes; writes out/manifest.jsonl."""
+    import random
+
+    import soundfile as sf
+
+    from voxtral_tts.data.manifest import read_manifest
+
+    entries = read_manifest(manifest)
+    random.Random(seed).shuffle(entries)
+    (out / "audio").mkdir(parents=True)
+    rows, used = [], 0
+    for k, e in enumerate(entries):
+        wave, rate = sf.read(e.audio_path(manifest.parent), dtype="float32")
+        path = out / "audio" / f"{k:06d}.ogg"
+        # Level 0.85 is about 45 kbps on this speech: near transparent, about 1.5 h in 30 MiB.
+        sf.write(path, wave, rate, format="OGG", subtype="OPUS", compression_level=0.85)
+        used += path.stat().st_size
+        if used > budget:
+            path.unlink()
+            break
+        rows.append({**e.to_dict(), "audio": f"audio/{path.name}"})
+    (out / "manifest.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
+    return len(rows)
+
+
 def cmd_pack(args) -> int:
     import torch
 
-    from voxtral_tts.train.config import LMConfig, load_config, to_dict
-    from voxtral_tts.train.lm import load_frame_corpus
+    from voxtral_tts.train.config import CodecConfig, LMConfig, load_config, to_dict
 
-    out: Path = args.out
+    out: Path = args.out or ROOT / "build" / f"gpu-{args.stage}"
+    run = args.run or ROOT / "runs" / f"default-{args.stage}"
     shutil.rmtree(out, ignore_errors=True)
-    (out / "codec").mkdir(parents=True)
-    cfg = load_config(LMConfig, args.config, args.set)
-    for name in ("params.json", "tekken.json"):
-        shutil.copy2(Path(args.codec) / name, out / "codec" / name)
-    items = load_frame_corpus(args.frames, cfg.data.max_frames)
-    pack_frames(items, out / "frames.xz")
-    state_path = Path(args.run) / "last.pt"
-    if state_path.exists():
-        state = torch.load(state_path, map_location="cpu", weights_only=False)
-        small = {k: v for k, v in state.items() if k != "optim"}  # moments stay home: the lr re-warms there
-        small["model"] = {k: v.to(torch.bfloat16) if v.is_floating_point() else v for k, v in state["model"].items()}
+    out.mkdir(parents=True)
+    state_path = Path(run) / "last.pt"
+    state = torch.load(state_path, map_location="cpu", weights_only=False) if state_path.exists() else None
+    if args.stage == "lm":
+        from voxtral_tts.train.lm import load_frame_corpus
+
+        cfg = load_config(LMConfig, args.config or HERE / "train" / "lm.yaml", args.set)
+        (out / "codec").mkdir()
+        for name in ("params.json", "tekken.json"):
+            shutil.copy2(Path(args.codec) / name, out / "codec" / name)
+        items = load_frame_corpus(args.frames, cfg.data.max_frames)
+        pack_frames(items, out / "frames.xz")
+        what = f"{len(items)} utterances of frames"
+    else:
+        cfg = load_config(CodecConfig, args.config or HERE / "train" / "codec.yaml", args.set)
+        freeze = cfg.loss.freeze_encoder_at
+        if state is None or freeze < 0 or state["step"] < freeze:
+            print(f"{run}: a codec piece runs the decoder phase only (from step {freeze}), which needs no teacher; "
+                  "train phase 1 here", file=sys.stderr)  # fmt: skip
+            return 1
+        manifest = Path(args.manifest) if args.manifest else Path(cfg.data.manifest)
+        n = pack_audio(manifest, out, args.audio_mb * 2**20)
+        what = f"{n} clips of Opus audio"
+    if state is not None:
+        # Adam's moments stay home (the lr re-warms there); weights travel in bf16.
+        small = {k: v for k, v in state.items() if k not in ("optim", "optim_d")}
+        for key in ("model", "disc", "head"):
+            if small.get(key) is not None:
+                small[key] = bf16(small[key])
         torch.save(small, out / "state.pt")
     (out / "config.json").write_text(json.dumps(to_dict(cfg), indent=1))
-    download_wheels(ROOT / ".whl")
+    download_wheels(ROOT / ".whl", WHEELS[args.stage])
     size = folder_bytes(out) + folder_bytes(ROOT / ".whl")
     tree = int(subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True).stdout.count(b"\0"))
-    print(f"packed {len(items)} utterances; bundle {folder_bytes(out) / 2**20:.1f} MiB + wheels "
+    print(f"packed {what}; bundle {folder_bytes(out) / 2**20:.1f} MiB + wheels "
           f"{folder_bytes(ROOT / '.whl') / 2**20:.1f} MiB = {size / 2**20:.1f} MiB (plus the {tree}-file working tree; "
           f"the limit is {CARRY_LIMIT / 2**20:.0f} MiB in all)")  # fmt: skip
     if size > CARRY_LIMIT:
-        print("too big to carry: lower data.max_frames or pack fewer utterances", file=sys.stderr)
+        print("too big to carry: lower --audio-mb, or data.max_frames for the LM", file=sys.stderr)
         return 1
     return 0
 
@@ -139,14 +209,17 @@ def cmd_pack(args) -> int:
 def cmd_run(args) -> int:
     import torch
 
-    from voxtral_tts.train.config import LMConfig, from_dict
-    from voxtral_tts.train.lm_run import train_lm
+    from voxtral_tts.train.config import CodecConfig, LMConfig, from_dict
 
-    bundle: Path = args.bundle
-    cfg = from_dict(LMConfig, json.loads((bundle / "config.json").read_text()), "config.json")
+    bundle: Path = args.bundle or ROOT / "build" / f"gpu-{args.stage}"
+    kind = LMConfig if args.stage == "lm" else CodecConfig
+    cfg = from_dict(kind, json.loads((bundle / "config.json").read_text()), "config.json")
     run_dir = Path(args.workdir) / "run"
     run_dir.mkdir(parents=True, exist_ok=True)
-    cfg.codec, cfg.codec_weights = str(bundle / "codec"), False
+    if args.stage == "lm":
+        cfg.codec, cfg.codec_weights = str(bundle / "codec"), False
+    else:
+        cfg.data.manifest = str(bundle / "manifest.jsonl")
     cfg.run.out_dir = str(run_dir)
     cfg.run.device = args.device
     cfg.run.precision = "bf16" if args.device.startswith("cuda") else "fp32"
@@ -154,18 +227,26 @@ def cmd_run(args) -> int:
     cfg.run.threads = 0
     if (bundle / "state.pt").exists() and not (run_dir / "last.pt").exists():
         state = torch.load(bundle / "state.pt", map_location="cpu", weights_only=False)
-        state["model"] = {k: v.float() if v.is_floating_point() else v for k, v in state["model"].items()}
+        for key in ("model", "disc", "head"):
+            if state.get(key) is not None:
+                state[key] = fp32(state[key])
         torch.save(state, run_dir / "last.pt")
-    items = unpack_frames(bundle / "frames.xz")
-    print(f"{len(items)} utterances; training on {args.device} for at most {args.minutes} min", flush=True)
-    train_lm(cfg, corpus=items)
+    print(f"{args.stage}: training on {args.device} for at most {args.minutes} min", flush=True)
+    if args.stage == "lm":
+        from voxtral_tts.train.lm_run import train_lm
+
+        train_lm(cfg, corpus=unpack_frames(bundle / "frames.xz"))
+    else:
+        from voxtral_tts.train.codec_run import train_codec
+
+        train_codec(cfg)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     data = (run_dir / "last.pt").read_bytes()
     n = 0
     for n, i in enumerate(range(0, len(data), PART_BYTES)):
-        (out / f"lm-state.part{n:02d}").write_bytes(data[i : i + PART_BYTES])
-    (out / "lm-state.json").write_text(json.dumps({"parts": n + 1, "sha256": hashlib.sha256(data).hexdigest()}))
+        (out / f"state.part{n:02d}").write_bytes(data[i : i + PART_BYTES])
+    (out / "state.json").write_text(json.dumps({"parts": n + 1, "sha256": hashlib.sha256(data).hexdigest()}))
     shutil.copy2(run_dir / "metrics.jsonl", out / "metrics.jsonl")
     print(f"wrote {n + 1} parts of the checkpoint ({len(data) / 2**20:.1f} MiB) to {out}")
     return 0
@@ -179,9 +260,9 @@ def cmd_unpack(args) -> int:
 
     from voxtral_tts.train.loop import load_state, save_state
 
-    src, run_dir = Path(args.parts), Path(args.run)
-    info = json.loads((src / "lm-state.json").read_text())
-    data = b"".join((src / f"lm-state.part{i:02d}").read_bytes() for i in range(info["parts"]))
+    src, run_dir = Path(args.parts), Path(args.run or ROOT / "runs" / f"default-{args.stage}")
+    info = json.loads((src / "state.json").read_text())
+    data = b"".join((src / f"state.part{i:02d}").read_bytes() for i in range(info["parts"]))
     if hashlib.sha256(data).hexdigest() != info["sha256"]:
         raise SystemExit(f"{src}: the checkpoint parts do not add up (sha256 mismatch); fetch them again")
     tmp = run_dir / "piece.pt"
@@ -208,23 +289,28 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = ap.add_subparsers(dest="cmd", required=True)
     p = sub.add_parser("pack", help="make the bundle a GPU piece carries")
-    p.add_argument("--out", type=Path, default=ROOT / "build" / "gpu-lm")
-    p.add_argument("--run", type=Path, default=ROOT / "runs" / "default-lm")
-    p.add_argument("--frames", type=Path, default=ROOT / "data" / "default-frames")
-    p.add_argument("--codec", type=Path, default=ROOT / "models" / "default-codec")
-    p.add_argument("--config", type=Path, default=HERE / "train" / "lm.yaml")
+    p.add_argument("--stage", choices=["lm", "codec"], default="lm")
+    p.add_argument("--out", type=Path, help="default: build/gpu-STAGE")
+    p.add_argument("--run", type=Path, help="default: runs/default-STAGE")
+    p.add_argument("--frames", type=Path, default=ROOT / "data" / "default-frames", help="lm: the encoded frames")
+    p.add_argument("--codec", type=Path, default=ROOT / "models" / "default-codec", help="lm: the codec folder")
+    p.add_argument("--manifest", help="codec: training manifest (default: the config's)")
+    p.add_argument("--audio-mb", type=int, default=AUDIO_BUDGET // 2**20, help="codec: Opus audio to carry")
+    p.add_argument("--config", type=Path, help="default: train/STAGE.yaml")
     p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
     p.set_defaults(func=cmd_pack)
     r = sub.add_parser("run", help="train for a while on this machine's GPU and write the result in parts")
-    r.add_argument("--bundle", type=Path, default=ROOT / "build" / "gpu-lm")
+    r.add_argument("--stage", choices=["lm", "codec"], default="lm")
+    r.add_argument("--bundle", type=Path, help="default: build/gpu-STAGE")
     r.add_argument("--minutes", type=float, required=True)
     r.add_argument("--out", required=True)
     r.add_argument("--workdir", default="/tmp/gpu-piece")
     r.add_argument("--device", default="cuda")
     r.set_defaults(func=cmd_run)
     u = sub.add_parser("unpack", help="take a piece's result into the local run")
+    u.add_argument("--stage", choices=["lm", "codec"], default="lm")
     u.add_argument("--parts", type=Path, required=True)
-    u.add_argument("--run", type=Path, default=ROOT / "runs" / "default-lm")
+    u.add_argument("--run", type=Path, help="default: runs/default-STAGE")
     u.set_defaults(func=cmd_unpack)
     args = ap.parse_args(argv)
     return args.func(args)
