@@ -1,0 +1,65 @@
+"""recipes/default/pipeline.py: how it tells what is done, and how it picks the preset voices' references."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from pathlib import Path
+
+SCRIPT = Path(__file__).resolve().parents[1] / "recipes" / "default" / "pipeline.py"
+
+
+def load():
+    spec = importlib.util.spec_from_file_location("pipeline", SCRIPT)
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules["pipeline"] = mod  # its dataclasses look their module up there
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def test_steps_done_needs_a_checkpoint_and_reads_the_last_logged_step(tmp_path: Path) -> None:
+    pipe = load()
+    run = tmp_path / "run"
+    run.mkdir()
+    (run / "metrics.jsonl").write_text(
+        "".join(json.dumps({"step": s, "loss": 1.0}) + "\n" for s in (1, 2, 3)) + "{bad\n"
+    )
+    assert pipe.steps_done(run) == 0  # no last.pt: nothing to resume from
+    (run / "last.pt").write_bytes(b"x")
+    assert pipe.steps_done(run) == 3
+
+
+def entry(i: int, lang: str, speaker: str, seconds: float, augment=None) -> dict:
+    return {"id": f"c{i}", "audio": f"{i}.flac", "text": "t", "language": lang, "speaker": speaker,
+            "duration": seconds, "augment": augment}  # fmt: skip
+
+
+def test_reference_clips_for_a_preset_voice() -> None:
+    pipe = load()
+    entries = [
+        entry(0, "fr", "espeak-m1", 4.0),
+        entry(1, "fr", "espeak-m2", 2.0),
+        entry(2, "fr", "espeak-m2", 4.0),
+        entry(3, "fr", "espeak-m2", 5.0),
+        entry(4, "fr", "espeak-m2", 6.0, augment={"pitch": 2}),  # augmented clips never serve as references
+        entry(5, "fr", "pico-fr-FR", 1.0),
+        entry(6, "de", "espeak-m1", 9.0),
+    ]
+    speaker, clips = pipe.reference_for(entries, "fr", "espeak-m")  # a prefix: the speaker with most clips
+    assert speaker == "espeak-m2" and [c["id"] for c in clips] == ["c3", "c2", "c1"]  # longest first, to ~10 s
+    speaker, clips = pipe.reference_for(entries, "fr", "espeak-m1")
+    assert speaker == "espeak-m1" and [c["id"] for c in clips] == ["c0"]
+    assert pipe.reference_for(entries, "fr", "pico-fr-FR") is None  # under 3.5 s of speech
+    assert pipe.reference_for(entries, "nl", "espeak-m") is None
+    assert len({name for name, _, _ in pipe.PRESETS}) >= 10 and {lang for _, lang, _ in pipe.PRESETS} == {
+        "en",
+        "fr",
+        "de",
+        "es",
+        "it",
+        "pt",
+        "nl",
+        "ar",
+        "hi",
+    }
