@@ -43,10 +43,13 @@ lint: $(STAMP)
 test: lint
 	$(BIN)/pytest
 
+# CPU benchmarks (docs/benchmarks.md has the others: engines, serving load, long form, watermark, GPU).
 bench: $(STAMP)
 	@if [ -d build/parity/vllm_omni-0.30.0 ] && [ -x .venv-parity/bin/python ]; then \
 		.venv-parity/bin/python benchmarks/cpu_generate.py --vllm-omni build/parity/vllm_omni-0.30.0; \
 	else $(BIN)/python benchmarks/cpu_generate.py; fi
+	$(BIN)/python benchmarks/cpu_serving.py $$([ -f $(DEFAULT_MODEL) ] || echo --random-small)
+	$(BIN)/python benchmarks/train_throughput.py --presets tiny --steps 8 --warmup 2
 
 # Cross-checks against the reference implementations; installs extra wheels into .venv-parity.
 parity:
