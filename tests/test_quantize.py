@@ -12,7 +12,7 @@ from voxtral_tts import VoxtralTTS
 from voxtral_tts.model.quantize import Int8Linear
 
 
-def test_int8_linear_is_close_to_the_float_layer() -> None:
+def test_int8_linear_is_close_to_the_float_layer(monkeypatch: pytest.MonkeyPatch) -> None:
     torch.manual_seed(0)
     lin = nn.Linear(64, 96, bias=True)
     q = Int8Linear(lin)
@@ -20,6 +20,13 @@ def test_int8_linear_is_close_to_the_float_layer() -> None:
     ref = lin(x)
     err = (q(x) - ref).abs().max() / ref.abs().max()
     assert err < 0.02 and q.weight.dtype == torch.int8 and q(x).shape == ref.shape
+
+    # The dequantising fallback, for builds without the fused kernel, computes the same thing.
+    from voxtral_tts.model import quantize
+
+    fused = q(x)
+    monkeypatch.setitem(quantize._FUSED, ("cpu", torch.float32), False)
+    torch.testing.assert_close(q(x), fused, rtol=1e-4, atol=1e-4)
 
 
 def test_int8_model_speaks_like_the_float_one(tiny_dir: Path) -> None:

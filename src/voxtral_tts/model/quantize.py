@@ -11,6 +11,23 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+_FUSED: dict[tuple[str, torch.dtype], bool] = {}
+
+
+def fused_available(device: str, dtype: torch.dtype) -> bool:
+    """Whether this torch build has the fused int8-weight matmul for the device and activation dtype; probed
+    once per pair on a tiny input, so the decode loop never pays for a failed call."""
+    key = (device, dtype)
+    if key not in _FUSED:
+        try:
+            x = torch.ones(1, 32, dtype=dtype, device=device)
+            w = torch.ones(8, 32, dtype=torch.int8, device=device)
+            torch._weight_int8pack_mm(x, w, torch.ones(8, dtype=dtype, device=device))
+            _FUSED[key] = True
+        except (RuntimeError, NotImplementedError, AttributeError):
+            _FUSED[key] = False
+    return _FUSED[key]
+
 
 class Int8Linear(nn.Module):
     """A frozen nn.Linear stored as int8 weights with one scale per output channel."""
@@ -26,9 +43,9 @@ class Int8Linear(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         flat = x.reshape(-1, self.in_features)
-        try:  # the fused int8 x activation kernel, where this build has one for this device and dtype
+        if fused_available(x.device.type, x.dtype):
             y = torch._weight_int8pack_mm(flat, self.weight, self.scale.to(x.dtype))
-        except (RuntimeError, NotImplementedError):
+        else:
             y = flat @ (self.weight.to(x.dtype) * self.scale.to(x.dtype)[:, None]).T
         if self.bias is not None:
             y = y + self.bias

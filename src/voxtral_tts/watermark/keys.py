@@ -99,7 +99,7 @@ def resolve_key(path: str | Path | None = None, create: bool = True) -> Watermar
         return PUBLIC_KEY
     try:
         save_key(new_key(), default)
-    except FileExistsError:
+    except FileExistsError:  # another process made it first: use theirs, read just below
         pass
     except OSError as e:
         log.warning(
