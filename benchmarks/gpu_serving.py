@@ -82,10 +82,10 @@ def requests(model: VoxtralModel, n: int, frames: int, seed: int = 0, fixed_nois
     return out
 
 
-def run_batch(model: VoxtralModel, n: int, frames: int, graphs: bool, engine: Engine | None = None) -> dict:
+def run_batch(model: VoxtralModel, n: int, frames: int, graphs: bool) -> dict:
     """All n requests at once; returns per-request first-audio and last-audio times and the run's wall time."""
     reqs = requests(model, n, frames, seed=n)
-    eng = engine or Engine(model, n, reqs[0].prompt.shape[0] + frames + 2, graphs=graphs, allow_end=False)
+    eng = Engine(model, n, reqs[0].prompt.shape[0] + frames + 2, graphs=graphs, allow_end=False)
     decode_q: queue.SimpleQueue = queue.SimpleQueue()
     first: dict[int, float] = {}
     last: dict[int, float] = {}
