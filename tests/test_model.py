@@ -91,6 +91,16 @@ def test_semantic_head_masks_empty_and_padding(model: VoxtralModel) -> None:
     assert ((logits.argmax(-1) >= 1) & (logits.argmax(-1) < 66)).all()
 
 
+def test_semantic_logits_stay_fp32_under_bf16_autocast(model: VoxtralModel) -> None:
+    # bf16 training runs under autocast, which would otherwise put this matmul back in bf16.
+    fm = model.acoustic_transformer
+    h = torch.randn(4, 64)
+    with torch.autocast("cpu", dtype=torch.bfloat16):
+        logits = fm.semantic_logits(h)
+    assert logits.dtype == torch.float32
+    torch.testing.assert_close(logits, fm.semantic_logits(h))
+
+
 def test_euler_cfg_integration_matches_a_hand_written_loop(model: VoxtralModel) -> None:
     fm = model.acoustic_transformer
     h, x0, alpha = torch.randn(2, 64), torch.randn(2, 36), torch.tensor([1.2, 0.7])

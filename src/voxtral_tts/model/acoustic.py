@@ -64,10 +64,12 @@ class AcousticTransformer(nn.Module):
         """fp32 logits over the semantic vocabulary with [EMPTY_AUDIO] and the padding rows masked, and
         [END_AUDIO] too when not `allow_end` (benchmarks force every request to its full length).
 
-        fp32 matters: bf16 accumulation can mis-rank [END_AUDIO] (spec §2).
+        fp32 matters: bf16 accumulation can mis-rank [END_AUDIO] (spec §2). Autocast (bf16 training)
+        would cast the matmul back down, so it is switched off here.
         """
         w = self.semantic_codebook_output.weight
-        logits = h.float() @ w.float().T
+        with torch.autocast(h.device.type, enabled=False):
+            logits = h.float() @ w.float().T
         if self.semantic_codebook_output.bias is not None:
             logits = logits + self.semantic_codebook_output.bias.float()
         logits[..., EMPTY_AUDIO] = -math.inf
