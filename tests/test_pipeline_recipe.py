@@ -18,16 +18,17 @@ def load():
     return mod
 
 
-def test_steps_done_needs_a_checkpoint_and_reads_the_last_logged_step(tmp_path: Path) -> None:
+def test_steps_done_is_the_checkpoints_step_not_the_last_logged_one(tmp_path: Path) -> None:
+    import torch
+
     pipe = load()
     run = tmp_path / "run"
     run.mkdir()
-    (run / "metrics.jsonl").write_text(
-        "".join(json.dumps({"step": s, "loss": 1.0}) + "\n" for s in (1, 2, 3)) + "{bad\n"
-    )
+    # A run killed between checkpoints: steps 1-3 logged, the checkpoint holds step 2.
+    (run / "metrics.jsonl").write_text("".join(json.dumps({"step": s, "loss": 1.0}) + "\n" for s in (1, 2, 3)))
     assert pipe.steps_done(run) == 0  # no last.pt: nothing to resume from
-    (run / "last.pt").write_bytes(b"x")
-    assert pipe.steps_done(run) == 3
+    torch.save({"kind": "codec", "step": 2}, run / "last.pt")
+    assert pipe.steps_done(run) == 2
 
 
 def entry(i: int, lang: str, speaker: str, seconds: float, augment=None) -> dict:

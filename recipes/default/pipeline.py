@@ -123,17 +123,14 @@ def cli(*args: object) -> list[str]:
 
 
 def steps_done(run: Path) -> int:
-    """The last logged step of a run (metrics.jsonl is appended as steps finish; last.pt may be a little later)."""
-    path = run / "metrics.jsonl"
-    if not (run / "last.pt").exists() or not path.exists():
+    """The step of the run's checkpoint: what a resume starts from. metrics.jsonl can run past it when a
+    run was killed between checkpoints, so it is not the measure."""
+    import torch
+
+    ckpt = run / "last.pt"
+    if not ckpt.exists():
         return 0
-    last = 0
-    for line in path.read_text().splitlines():
-        try:
-            last = max(last, int(json.loads(line)["step"]))
-        except (ValueError, KeyError):
-            continue
-    return last
+    return int(torch.load(ckpt, map_location="cpu", weights_only=False, mmap=True)["step"])
 
 
 def steps_wanted(config: Path, sets: list[str]) -> int:
