@@ -240,9 +240,10 @@ def read_manifest(path: Path) -> list[dict]:
     return [json.loads(x) for x in path.read_text().splitlines() if x.strip()]
 
 
-def reference_for(entries: list[dict], lang: str, speaker: str, seconds: float = 10.0) -> tuple[str, list[dict]] | None:
-    """About `seconds` of the speaker's clips in `lang`, longest first (exact label, else the speaker whose
-    label starts with it and who has most clips)."""
+def reference_for(entries: list[dict], lang: str, speaker: str, seconds: float = 7.0) -> tuple[str, list[dict]] | None:
+    """At least `seconds` of the speaker's clips in `lang`, longest first (exact label, else the speaker
+    whose label starts with it and who has most clips). 7 s of ~3 s clips ends at 7-10 s, inside the
+    voice-prompt lengths the LM trains on (data.max_ref_frames)."""
     base = [e for e in entries if e["language"] == lang and not e.get("augment")]
     mine = [e for e in base if e["speaker"] == speaker]
     if not mine:

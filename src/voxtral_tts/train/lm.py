@@ -4,8 +4,8 @@ Each example is exactly an inference prompt followed by the utterance's frames:
 
     [BOS] [BEGIN_AUDIO] voice rows ... [NEXT_AUDIO_TEXT] text [REPEAT_AUDIO_TEXT] [BEGIN_AUDIO] f_0 ... f_{T-1}
 
-where the voice rows are the summed code embeddings of another utterance of the same speaker (or a
-crop of the same one) plus an end-of-audio frame, as the encoder path builds them at inference.
+where the voice rows are the summed code embeddings of other utterances of the same speaker (or a
+crop of the same one, for a speaker with one utterance) plus an end-of-audio frame, as the encoder path builds them at inference.
 The hidden state before frame k predicts its semantic token (cross-entropy; after the last frame,
 [END_AUDIO]) and conditions a flow-matching loss on its acoustic values. The condition is dropped to
 zero with probability `p_uncond`, which is the unconditional branch classifier-free guidance uses.
@@ -80,19 +80,39 @@ class ExampleBuilder:
             self.by_speaker.setdefault(it.speaker, []).append(i)
         self._text_cache: dict[int, list[int]] = {}
 
-    def build(self, index: int, rng: random.Random) -> Example:
+    def text_ids(self, index: int) -> list[int]:
+        if index not in self._text_cache:
+            self._text_cache[index] = self.encode_text(self.items[index].text)
+        return self._text_cache[index]
+
+    def length(self, index: int) -> int:
+        """Sequence length without the voice prompt, which is what varies from item to item."""
+        return len(self.text_ids(index)) + self.items[index].codes.shape[0]
+
+    def ref_length(self, rng: random.Random) -> int:
+        return rng.randint(self.min_ref, self.max_ref)
+
+    def build(self, index: int, rng: random.Random, ref_length: int | None = None) -> Example:
+        """`ref_length` frames of voice prompt (drawn when not given; a batch shares one, so it pads
+        little). The prompt joins other utterances of the speaker until it is long enough, because
+        single clips are shorter than the 3-25 s references used at inference."""
         item = self.items[index]
         target = torch.from_numpy(item.codes.astype(np.int64))
+        length = ref_length if ref_length is not None else self.ref_length(rng)
         others = [j for j in self.by_speaker[item.speaker] if j != index]
-        source = self.items[rng.choice(others)].codes if others else item.codes
-        n = source.shape[0]
-        length = min(n, rng.randint(self.min_ref, self.max_ref))
-        start = rng.randint(0, n - length)
+        rng.shuffle(others)
+        parts, have = [], 0
+        for j in others:
+            parts.append(self.items[j].codes)
+            have += parts[-1].shape[0]
+            if have >= length:
+                break
+        source = np.concatenate(parts) if parts else item.codes
+        length = min(length, source.shape[0])
+        start = rng.randint(0, source.shape[0] - length)
         ref = torch.from_numpy(source[start : start + length].astype(np.int64))
         ref = torch.cat([ref, eoa_frame(ref.shape[1])])
-        if index not in self._text_cache:
-            self._text_cache[index] = self.encode_text(item.text)
-        return Example(prompt_ids(self._text_cache[index], ref.shape[0]), ref, target)
+        return Example(prompt_ids(self.text_ids(index), ref.shape[0]), ref, target)
 
 
 def lm_losses(

@@ -84,7 +84,8 @@ def train_lm(cfg: LMConfig, stop_after: int | None = None, corpus: list[FrameIte
         check_codec(cfg.data.frames, cfg.codec, model)  # frames from another codec would teach nonsense
     items = corpus if corpus is not None else load_frame_corpus(cfg.data.frames, cfg.data.max_frames)
     builder = ExampleBuilder(items, tokenizer.text_ids, cfg.data.min_ref_frames, cfg.data.max_ref_frames)
-    sampler = EpochSampler(len(items), run.seed, d.rank, d.world)
+    lengths = [builder.length(i) for i in range(len(items))]
+    sampler = EpochSampler(len(items), run.seed, d.rank, d.world, lengths=lengths, batch=run.batch_size)
 
     wrapped: torch.nn.Module = LMTrainModule(model)
     if d.world > 1:
@@ -149,7 +150,8 @@ def train_lm(cfg: LMConfig, stop_after: int | None = None, corpus: list[FrameIte
             # Example choice and noise depend only on (seed, step, rank, micro): resumable exactly.
             rng = random.Random(f"{run.seed}-{step}-{d.rank}-{micro}")
             gen = torch.Generator().manual_seed(hash((run.seed, step, d.rank, micro)) % (2**62))
-            batch = [builder.build(i, rng) for i in sampler.take(run.batch_size)]
+            ref_length = builder.ref_length(rng)  # one per batch: with the bucketed order, little padding
+            batch = [builder.build(i, rng, ref_length) for i in sampler.take(run.batch_size)]
             last = micro == run.grad_accum - 1
             # DDP all-reduces on every backward unless told otherwise; only the last micro-batch needs it.
             ctx = wrapped.no_sync() if (not last and hasattr(wrapped, "no_sync")) else nullcontext()

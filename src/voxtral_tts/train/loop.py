@@ -180,19 +180,44 @@ class Progress:
 
 class EpochSampler:
     """A shuffled, rank-sharded order over `n` items that is a pure function of (seed, epoch), so a
-    resumed run sees exactly the batches the uninterrupted run would have."""
+    resumed run sees exactly the batches the uninterrupted run would have.
 
-    def __init__(self, n: int, seed: int, rank: int = 0, world: int = 1) -> None:
+    With `lengths` and `batch`, each run of `batch` consecutive items holds items of similar length
+    (sorted within pools of `pool` batches, the batches then shuffled), so a padded batch wastes little.
+    """
+
+    def __init__(
+        self,
+        n: int,
+        seed: int,
+        rank: int = 0,
+        world: int = 1,
+        lengths: list[int] | None = None,
+        batch: int = 0,
+        pool: int = 50,
+    ) -> None:
         if n == 0:
             raise ValueError("no training items")
+        if lengths is not None and len(lengths) != n:
+            raise ValueError(f"lengths has {len(lengths)} entries for {n} items")
         self.n, self.seed, self.rank, self.world = n, seed, rank, world
+        self.lengths, self.batch, self.pool = lengths, batch, pool
         self.epoch, self.pos = 0, 0
         self._order = self._make()
 
     def _make(self) -> list[int]:
         g = torch.Generator().manual_seed(self.seed * 100003 + self.epoch)
         order = torch.randperm(self.n, generator=g).tolist()
-        return order[self.rank :: self.world] or order[:1]
+        order = order[self.rank :: self.world] or order[:1]
+        if self.lengths is None or self.batch <= 1:
+            return order
+        size = self.batch * self.pool
+        batches = []
+        for k in range(0, len(order), size):
+            chunk = sorted(order[k : k + size], key=self.lengths.__getitem__)
+            batches += [chunk[i : i + self.batch] for i in range(0, len(chunk), self.batch)]
+        perm = torch.randperm(len(batches), generator=g).tolist()
+        return [i for b in perm for i in batches[b]]
 
     def take(self, k: int) -> list[int]:
         out = []
