@@ -64,3 +64,27 @@ def test_reference_clips_for_a_preset_voice() -> None:
         "ar",
         "hi",
     }
+
+
+def load_probe():
+    sys.path.insert(0, str(SCRIPT.parent))  # probe.py imports evaluate.py beside it
+    spec = importlib.util.spec_from_file_location("probe", SCRIPT.parent / "probe.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def test_probe_picks_distinct_references_per_language_and_plots_its_log(tmp_path: Path) -> None:
+    from voxtral_tts.eval.sets import EvalItem
+
+    probe = load_probe()
+    items = [EvalItem(f"en-a-c{k}", "t", "en", ref_audio="a.wav") for k in range(3)]
+    items += [EvalItem("en-b-c0", "t", "en", ref_audio="b.wav"), EvalItem("fr-c-c0", "t", "fr", ref_audio="c.wav")]
+    chosen = probe.pick(items, per_lang=2)
+    assert [i.id for i in chosen] == ["en-a-c0", "en-b-c0", "fr-c-c0"]
+    assert [i.id for i in probe.pick(items, per_lang=3)][:3] == ["en-a-c0", "en-b-c0", "en-a-c1"]
+
+    lang = {"n": 2, "n_failed": 0, "wer": 0.5, "cer": 0.2, "sim_mean": 0.6, "sec_per_char_median": 0.07}
+    rows = [{"step": s, "languages": {"en": lang, "fr": {**lang, "sim_mean": None}}} for s in (250, 500, 500)]
+    out = probe.plot(rows, tmp_path / "p.png")
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
