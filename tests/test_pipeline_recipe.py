@@ -88,3 +88,49 @@ def test_probe_picks_distinct_references_per_language_and_plots_its_log(tmp_path
     rows = [{"step": s, "languages": {"en": lang, "fr": {**lang, "sim_mean": None}}} for s in (250, 500, 500)]
     out = probe.plot(rows, tmp_path / "p.png")
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def make_plan(pipe, tmp_path: Path, codec_set: list[str] | None = None):
+    here = SCRIPT.parent / "train"
+    return pipe.Plan(
+        pipe.Paths.under(tmp_path, tmp_path / "shipped"), here / "codec.yaml", here / "lm.yaml", codec_set or [], [], [],
+        0.0, 2,
+    )  # fmt: skip
+
+
+def test_decoder_phase_on_a_cpu_drops_the_discriminator_and_trains_in_bf16(tmp_path: Path, monkeypatch) -> None:
+    pipe = load()
+    monkeypatch.setattr(pipe, "on_gpu", lambda: False)
+    sets = pipe.decoder_sets(make_plan(pipe, tmp_path))
+    assert sets[0].startswith("data.manifest=") and "loss.disc_start=60000" in sets and "run.precision=bf16" in sets
+    mine = pipe.decoder_sets(make_plan(pipe, tmp_path, ["loss.disc_start=100", "run.steps=500"]))
+    assert mine.index("loss.disc_start=100") > mine.index("loss.disc_start=500")  # the user's setting comes last
+    monkeypatch.setattr(pipe, "on_gpu", lambda: True)
+    assert not any(s.startswith("loss.disc_start") for s in pipe.decoder_sets(make_plan(pipe, tmp_path)))
+
+
+def test_train_together_runs_both_at_once_with_the_cores_split(tmp_path: Path, monkeypatch, capfd) -> None:
+    import torch
+
+    pipe = load()
+    plan = make_plan(pipe, tmp_path)
+    # Each fake trainer says how many threads it got, waits for the other to start, and checkpoints its end.
+    script = (
+        "import sys, time, torch, pathlib; run = pathlib.Path(sys.argv[1]); run.mkdir(parents=True, exist_ok=True);"
+        "(run / 'started').touch(); other = pathlib.Path(sys.argv[2]) / 'started'; t = time.time();"
+        "exec('while not other.exists() and time.time() - t < 20: time.sleep(0.05)');"
+        "print('threads', sys.argv[3], 'saw the other:', other.exists());"
+        "torch.save({'step': int(sys.argv[4])}, run / 'last.pt')"
+    )
+
+    def fake_piece(plan, kind, config, sets, run, until=None, threads=0):
+        other = tmp_path / ("b" if run.name == "a" else "a")
+        return [sys.executable, "-c", script, run, other, threads, 7 if kind == "lm" else 3], 7
+
+    monkeypatch.setattr(pipe, "piece", fake_piece)
+    monkeypatch.setattr(pipe.os, "cpu_count", lambda: 2)
+    done = pipe.train_together(plan, [("lm", None, [], tmp_path / "a"), ("codec", None, [], tmp_path / "b")])
+    assert done == [True, False]  # the second stopped at step 3 of 7
+    err = capfd.readouterr().err
+    assert "[a] threads 1 saw the other: True" in err and "[b] threads 1 saw the other: True" in err
+    assert torch.load(tmp_path / "a" / "last.pt")["step"] == 7
