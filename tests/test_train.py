@@ -284,6 +284,26 @@ def test_torchrun_two_processes_on_cpu(tiny_dir: Path, tmp_path: Path) -> None:
     assert state["step"] == 3 and len(state["sampler"]) == 2
 
 
+def test_lm_export_can_take_a_later_decoder(tiny_dir: Path, tmp_path: Path, corpus) -> None:
+    import shutil
+
+    from safetensors.torch import save_file
+
+    from voxtral_tts.train.lm_run import export_lm
+
+    run = train_lm(lm_config(tmp_path / "lm", tiny_dir, steps=2), corpus=corpus)
+    later = tmp_path / "codec-later"
+    shutil.copytree(tiny_dir, later)
+    weights = load_file(str(later / "consolidated.safetensors"))
+    key = "audio_tokenizer.decoder_blocks.1.layers.0.attention.wq.weight"
+    weights[key] = weights[key] + 1
+    save_file(weights, str(later / "consolidated.safetensors"))
+    out = load_file(str(export_lm(run, tmp_path / "model", codec=later) / "consolidated.safetensors"))
+    assert torch.equal(out[key], weights[key].to(torch.bfloat16))
+    default = load_file(str(export_lm(run, tmp_path / "model2") / "consolidated.safetensors"))
+    assert not torch.equal(default[key], out[key])
+
+
 def test_lm_refuses_frames_from_another_codec(tiny_dir: Path, tmp_path: Path) -> None:
     from voxtral_tts.data.frames import write_frames
     from voxtral_tts.data.manifest import DataError

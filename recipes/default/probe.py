@@ -84,6 +84,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--run", type=Path, default=ROOT / "runs" / "default-lm")
     ap.add_argument("--corpus", type=Path, default=ROOT / "data" / "default-corpus")
+    ap.add_argument("--codec", type=Path, help="another export of the LM's codec, e.g. a later decoder")
     ap.add_argument("--per-lang", type=int, default=2)
     ap.add_argument("--max-seconds", type=float, default=15.0, help="cap per item: an untrained LM may not stop")
     ap.add_argument("--asr", default="whisper-base")
@@ -105,19 +106,24 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     step = int(torch.load(ckpt, map_location="cpu", weights_only=False, mmap=True)["step"])
     log = args.run / "probes.jsonl"
-    rows = read_rows(log)
+    codec = str(args.codec.resolve()) if args.codec else ""
+    rows = [r for r in read_rows(log) if r.get("codec", "") == codec]  # one curve per decoder
     if not any(r["step"] == step for r in rows):
         items = pick(cloning_items(read_manifest(args.corpus / "heldout_speakers.jsonl"))[0], args.per_lang)
         judges = Judges(asr=load_asr(args.asr), speaker=load_speaker(args.speaker), mos=None)
         work = Path(tempfile.mkdtemp(prefix="probe-"))
         try:
-            model = export_lm(args.run, work / "model")
+            model = export_lm(args.run, work / "model", codec=args.codec)
             synth = VoxtralSynth(VoxtralTTS.from_pretrained(model, device="cpu"), max_seconds=args.max_seconds)
             doc = score(synth, items, judges, args.run / "probe-last", f"LM at step {step}")
         finally:
             shutil.rmtree(work, ignore_errors=True)
         keys = ("n", "n_failed", "wer", "cer", "sim_mean", "sec_per_char_median")
-        row = {"step": step, "languages": {k: {m: v.get(m) for m in keys} for k, v in doc["languages"].items()}}
+        row = {
+            "step": step,
+            "codec": codec,
+            "languages": {k: {m: v.get(m) for m in keys} for k, v in doc["languages"].items()},
+        }
         rows.append(row)
         with log.open("a") as f:
             f.write(json.dumps(row) + "\n")
@@ -127,7 +133,8 @@ def main(argv: list[str] | None = None) -> int:
         shown = {k: "-" if m.get(k) is None else format(m[k], spec) for k, spec in SHOWN}
         print(f"  {lang}: WER {shown['wer']} CER {shown['cer']} SIM {shown['sim_mean']} "
               f"s/char {shown['sec_per_char_median']} (n={m['n']}, failed {m['n_failed']})")  # fmt: skip
-    print(f"plot: {plot(rows, args.run / 'probes.png')}")
+    png = args.run / ("probes.png" if not codec else f"probes-{Path(codec).name}.png")
+    print(f"plot: {plot(rows, png)}")
     return 0
 
 

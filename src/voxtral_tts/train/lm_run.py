@@ -171,16 +171,23 @@ def train_lm(cfg: LMConfig, stop_after: int | None = None, corpus: list[FrameIte
     return out
 
 
-def export_lm(run_dir: str | Path, out: str | Path, dtype: torch.dtype = torch.bfloat16) -> Path:
-    """Write a trained LM run, with its codec and tokenizer, in the official layout."""
+def export_lm(
+    run_dir: str | Path, out: str | Path, dtype: torch.dtype = torch.bfloat16, codec: str | Path | None = None
+) -> Path:
+    """Write a trained LM run, with its codec and tokenizer, in the official layout. `codec`: another export
+    of the same codec (a later decoder; its encoder and quantizers must be the ones the LM learnt from)."""
     run_dir = Path(run_dir)
     state = load_state(run_dir / CKPT)
     if state is None:
         raise CheckpointError(f"{run_dir / CKPT}: no checkpoint to export")
     cfg = state["config"]
     args = ModelArgs.from_dict(state["params"])
-    codec_dir = Path(cfg["codec"])
+    codec_dir = Path(codec or cfg["codec"])
     _, codec_model = load_model(codec_dir)
+    if codec is not None and Path(cfg.get("data", {}).get("frames", "")).joinpath("codes.json").exists():
+        from ..data.frames import check_codec
+
+        check_codec(cfg["data"]["frames"], codec_dir, codec_model)
     model = VoxtralModel(args, with_encoder=codec_model.has_encoder)
     model.load_state_dict(state["model"], strict=False)
     model.codec.load_state_dict(codec_model.codec.state_dict())
