@@ -348,3 +348,8 @@ def test_codec_eval_reports_per_language(tiny_dir: Path, tmp_path: Path) -> None
     assert result["all"]["n"] == 3 and result["en"]["mel"] > 0 and result["all"]["wer_codec"] is None
     assert len(list((tmp_path / "eval" / "audio").glob("*.wav"))) == 3
     assert "| all | 3 |" in format_table(result)
+    quantized = {p.name: sf.read(p)[0] for p in (tmp_path / "eval" / "audio").glob("*.wav")}
+    raw = evaluate_codec(tiny_dir, manifest, tmp_path / "raw", limit=3, asr="none", speaker="none", unquantized=True)
+    assert raw["unquantized"] and "WER autoencoder (unquantized)" in format_table(raw)
+    for path in (tmp_path / "raw" / "audio").glob("*.wav"):
+        assert not np.allclose(sf.read(path)[0], quantized[path.name], atol=1e-4)  # the codes were skipped

@@ -5,7 +5,10 @@ reconstructions next to its error rate on the originals (so the codec's own cost
 similarity between each original and its reconstruction, and log-mel distance. A gate for the codec
 stage: the LM cannot be more intelligible than the codec it speaks through.
 
-    voxtral-tts train codec-eval --model DIR --manifest heldout.jsonl --out DIR [--limit 40]
+    voxtral-tts train codec-eval --model DIR --manifest heldout.jsonl --out DIR [--limit 40] [--unquantized]
+
+`--unquantized` decodes the encoder's continuous latent instead of its codes: the autoencoder alone, the
+gate `design-latitude.md` puts before any choice of quantizer or frame rate (WER under 30 %).
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ def evaluate_codec(
     limit: int = 40,
     asr: str = "whisper-base",
     speaker: str = "resemblyzer",
+    unquantized: bool = False,
 ) -> dict:
     from ..eval.asr import load_asr
     from ..eval.metrics import char_edits, corpus_rate, cosine, word_edits
@@ -54,8 +58,11 @@ def evaluate_codec(
     for e in entries:
         wave, sr = sf.read(e.audio_path(manifest.parent), dtype="float32")
         with torch.inference_mode():
-            codes = model.codec.encode(torch.from_numpy(wave)[None])[0].T + 2
-            rec = decode_frames(model.codec, codes)[: len(wave)].numpy()
+            x = torch.from_numpy(wave)[None]
+            if unquantized:
+                rec = model.codec.decode_latent(model.codec.encode_latent(x))[0, : len(wave)].float().numpy()
+            else:
+                rec = decode_frames(model.codec, model.codec.encode(x)[0].T + 2)[: len(wave)].numpy()
             dist = mel(torch.from_numpy(rec)[None], torch.from_numpy(wave[: len(rec)])[None])["mel"].item()
         sf.write(out / "audio" / f"{e.id}.wav", np.clip(rec, -1, 1), 24000)
         ref = normalize_text(e.text, e.language)
@@ -96,20 +103,22 @@ def evaluate_codec(
             "mel": float(np.mean([r["mel"] for r in rs])),
         }
 
-    result = {lang: summary(rs) for lang, rs in sorted(by_lang.items())}
+    result: dict = {lang: summary(rs) for lang, rs in sorted(by_lang.items())}
+    result["unquantized"] = unquantized
     result["items"] = [{k: v for k, v in r.items() if not k.startswith(("w_", "c_"))} for r in rows]
     (out / "codec_eval.json").write_text(json.dumps(result, indent=1, ensure_ascii=False))
     return result
 
 
 def format_table(result: dict) -> str:
-    lines = ["| lang | n | WER orig | WER codec | CER orig | CER codec | SIM | mel L1 |", "|---" * 8 + "|"]
+    what = "autoencoder (unquantized)" if result.get("unquantized") else "codec"
+    lines = [f"| lang | n | WER orig | WER {what} | CER orig | CER {what} | SIM | mel L1 |", "|---" * 8 + "|"]
 
     def f(x: float | None, pct: bool = True) -> str:
         return "-" if x is None else (f"{100 * x:.1f}%" if pct else f"{x:.3f}")
 
     for lang, s in result.items():
-        if lang == "items":
+        if lang in ("items", "unquantized"):
             continue
         lines.append(
             f"| {lang} | {s['n']} | {f(s['wer_original'])} | {f(s['wer_codec'])} | {f(s['cer_original'])} | "
