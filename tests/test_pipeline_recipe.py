@@ -134,3 +134,61 @@ def test_train_together_runs_both_at_once_with_the_cores_split(tmp_path: Path, m
     err = capfd.readouterr().err
     assert "[a] threads 1 saw the other: True" in err and "[b] threads 1 saw the other: True" in err
     assert torch.load(tmp_path / "a" / "last.pt")["step"] == 7
+
+
+def clip(i: int, lang: str, teacher: str, augment=None) -> dict:
+    return {"id": f"{lang}-{i:02d}", "audio": f"audio/{i}.flac", "text": "t", "language": lang,
+            "speaker": f"{teacher}-x", "teacher": teacher, "duration": 3.0, "augment": augment}  # fmt: skip
+
+
+def test_codec_check_clips_prefer_teachers_the_judge_understands(tmp_path: Path) -> None:
+    pipe = load()
+    rows = [clip(0, "en", "espeak"), clip(1, "en", "pico"), clip(2, "en", "pico"), clip(3, "en", "kokoro"),
+            clip(4, "en", "kokoro", augment={"pitch": 1}), clip(5, "nl", "espeak"), clip(6, "nl", "espeak")]  # fmt: skip
+    (tmp_path / "heldout_sentences.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    got = pipe.check_clips(tmp_path, per_lang=2)
+    assert [r["id"] for r in got] == ["en-01", "en-03", "nl-05", "nl-06"]  # distinct teachers first, no espeak in en
+    assert Path(got[0]["audio"]).is_absolute()
+    assert [r["id"] for r in pipe.check_clips(tmp_path, per_lang=3)][:3] == ["en-01", "en-03", "en-02"]
+
+
+def test_gate_reads_only_languages_whose_originals_the_judge_understands() -> None:
+    pipe = load()
+
+    def lang(orig: float, codec: float, n: int = 3) -> dict:
+        return {"n": n, "wer_original": orig, "wer_codec": codec}
+
+    result = {"all": lang(0.5, 0.5, 9), "en": lang(0.1, 0.2), "de": lang(0.05, 0.3), "hi": lang(1.2, 1.5),
+              "unquantized": True, "items": []}  # fmt: skip
+    ok, why = pipe.gate_verdict(result)
+    assert ok and "WER 25.0%" in why and "(de, en; 6 clips)" in why and why.startswith("unquantized")
+    result["en"] = lang(0.1, 0.5)
+    assert not pipe.gate_verdict(result)[0]
+    assert not pipe.gate_verdict({"hi": lang(1.2, 0.1), "unquantized": True})[0]  # nothing the judge can measure
+
+
+def test_gate_stage_stops_the_pipeline_unless_skipped_and_judges_each_export_once(tmp_path: Path, monkeypatch) -> None:
+    pipe = load()
+    plan = make_plan(pipe, tmp_path)
+    (plan.paths.corpus).mkdir(parents=True)
+    (plan.paths.corpus / "heldout_sentences.jsonl").write_text(json.dumps(clip(1, "en", "pico")) + "\n")
+    plan.codec_model.mkdir(parents=True)
+    (plan.codec_model / ".exported_from").write_text("run 1")
+    calls = []
+
+    def fake_sh(cmd):  # stands in for `voxtral-tts train codec-eval --unquantized`
+        calls.append(cmd)
+        out = Path(cmd[cmd.index("--out") + 1])
+        wer = 0.9 if len(calls) == 1 else 0.1
+        doc = {"en": {"n": 1, "wer_original": 0.0, "wer_codec": wer}, "unquantized": True}
+        (out / "codec_eval.json").write_text(json.dumps(doc))
+
+    monkeypatch.setattr(pipe, "sh", fake_sh)
+    assert pipe.stage_gate(plan) is False and "--unquantized" in calls[0]
+    assert pipe.stage_gate(plan) is False and len(calls) == 1  # the same export is not judged again
+    assert "fails the 30% gate" in pipe.status(plan)[2]
+    plan.skip_gate = True
+    assert pipe.stage_gate(plan) is True and len(calls) == 1
+    plan.skip_gate = False
+    (plan.codec_model / ".exported_from").write_text("run 2")  # a new export is judged afresh
+    assert pipe.stage_gate(plan) is True and len(calls) == 2

@@ -85,6 +85,7 @@ class Plan:
     minutes: float  # training budget of this invocation, 0: none
     eval_per_lang: int
     skip_decoder: bool = False  # ship with the phase-1 decoder (no adversarial phase)
+    skip_gate: bool = False  # go on to the frames and the LM even when the autoencoder is not intelligible
     started: float = 0.0
 
     @property
@@ -254,6 +255,87 @@ def stage_codec(plan: Plan) -> bool:
     return True
 
 
+GATE_WER = 0.30  # design-latitude.md: the unquantized autoencoder must be intelligible before the LM is worth it
+GATE_JUDGED = 0.30  # languages whose teacher originals the judge understands at least this well count
+
+
+def check_clips(corpus: Path, per_lang: int = 3) -> list[dict]:
+    """Held-out-sentence clips for codec checks: per language the first `per_lang` (by id, not augmented),
+    one per teacher first, and espeak-ng (which Whisper base hardly understands) only for a language that has no
+    other teacher. The committed recipes/default/codec_check/teachers.jsonl is this set."""
+    rows = [r for r in read_manifest(corpus / "heldout_sentences.jsonl") if not r.get("augment")]
+    by_lang: dict[str, list[dict]] = {}
+    for r in sorted(rows, key=lambda r: r["id"]):
+        by_lang.setdefault(r["language"], []).append(r)
+    chosen = []
+    for lang in sorted(by_lang):
+        others = [r for r in by_lang[lang] if r.get("teacher") != "espeak"]
+        ranked = others or by_lang[lang]  # espeak-ng only where it is the language's one teacher
+        mine, teachers = [], set()
+        for r in ranked:  # a new teacher first, then fill up
+            if r.get("teacher") not in teachers and len(mine) < per_lang:
+                mine.append(r)
+                teachers.add(r.get("teacher"))
+        mine += [r for r in ranked if r not in mine][: per_lang - len(mine)]
+        chosen += [{**r, "audio": str((corpus / r["audio"]).resolve())} for r in mine]
+    return chosen
+
+
+def gate_verdict(result: dict) -> tuple[bool, str]:
+    """Pass when the autoencoder's WER, over the languages whose originals the judge understands, is under
+    GATE_WER."""
+    langs = [k for k, v in result.items() if isinstance(v, dict) and k != "all" and v.get("wer_original") is not None]
+    judged = sorted(k for k in langs if result[k]["wer_original"] < GATE_JUDGED)
+    if not judged:
+        return False, "no language's originals are understood by the judge, so the gate cannot be measured"
+    n = sum(result[k]["n"] for k in judged)
+    wer = sum(result[k]["wer_codec"] * result[k]["n"] for k in judged) / n
+    orig = sum(result[k]["wer_original"] * result[k]["n"] for k in judged) / n
+    verdict = wer < GATE_WER
+    return verdict, (
+        f"{'unquantized autoencoder' if result.get('unquantized') else 'codec'} WER {wer:.1%} against {orig:.1%} on the originals ({', '.join(judged)}; "
+        f"{n} clips): {'passes' if verdict else 'fails'} the {GATE_WER:.0%} gate"
+    )
+
+
+def stage_gate(plan: Plan) -> bool:
+    """The autoencoder alone must be intelligible before frames and the LM are worth their CPU hours. Judged
+    once per codec export; `--skip-gate` goes on regardless."""
+    out = plan.paths.runs / "codec-gate"
+    stamp = (plan.codec_model / ".exported_from").read_text() if (plan.codec_model / ".exported_from").exists() else ""
+    verdict_file = out / "verdict.json"
+    if verdict_file.exists() and json.loads(verdict_file.read_text()).get("codec") == stamp:
+        ok, why = json.loads(verdict_file.read_text())["pass"], json.loads(verdict_file.read_text())["why"]
+    else:
+        out.mkdir(parents=True, exist_ok=True)
+        manifest = out / "clips.jsonl"
+        manifest.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in check_clips(plan.paths.corpus)))
+        sh(
+            cli(
+                "train",
+                "codec-eval",
+                "--model",
+                plan.codec_model,
+                "--manifest",
+                manifest,
+                "--out",
+                out,
+                "--unquantized",
+            )
+        )
+        ok, why = gate_verdict(json.loads((out / "codec_eval.json").read_text()))
+        verdict_file.write_text(json.dumps({"codec": stamp, "pass": ok, "why": why}, indent=1) + "\n")
+    print(f"codec gate: {why}", file=sys.stderr)
+    if ok or plan.skip_gate:
+        return True
+    print(
+        "pipeline: the codec is not intelligible yet, so the frames and the LM would be wasted on it; change or "
+        "train the codec (docs/default-model.md, 'Where the codec stands'), or pass --skip-gate",
+        file=sys.stderr,
+    )
+    return False
+
+
 def decoder_sets(plan: Plan) -> list[str]:
     """Phase 2's settings. On a GPU, the config's (the discriminator from `loss.disc_start`). On a CPU, where
     a discriminator step costs ~40x a plain one (docs/benchmarks.md), the decoder trains on the
@@ -420,6 +502,7 @@ def stage_ship(plan: Plan) -> bool:
 STAGES: list[tuple[str, Callable[[Plan], bool]]] = [
     ("corpus", stage_corpus),
     ("codec", stage_codec),
+    ("gate", stage_gate),
     ("frames", stage_frames),
     ("lm", stage_lm),
     ("decoder", stage_decoder),
@@ -430,12 +513,17 @@ STAGES: list[tuple[str, Callable[[Plan], bool]]] = [
 ]
 
 
+def gate_status(verdict: Path) -> str:
+    return json.loads(verdict.read_text())["why"] if verdict.exists() else "not judged"
+
+
 def status(plan: Plan) -> list[str]:
     p = plan.paths
     return [
         f"corpus: {'done' if (p.corpus / 'corpus_summary.json').exists() else 'not done'} ({p.corpus})",
         f"codec: step {steps_done(plan.codec_run)} of {steps_wanted(plan.codec_config, plan.codec_set)} "
         f"(encoder frozen from {freeze_step(plan.codec_config, plan.codec_set)})",
+        f"gate: {gate_status(p.runs / 'codec-gate' / 'verdict.json')}",
         f"frames: {'done' if (p.frames / '.complete').exists() else 'not done'}",
         f"lm: step {steps_done(plan.lm_run)} of {steps_wanted(plan.lm_config, plan.lm_set)}",
         f"model: {'exported' if (plan.model / '.exported_from').exists() else 'not exported'}",
@@ -462,6 +550,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--until", choices=[n for n, _ in STAGES], help="stop after this stage")
     ap.add_argument("--eval-per-lang", type=int, default=20)
     ap.add_argument("--skip-decoder-phase", action="store_true", help="no adversarial decoder phase (no GPU)")
+    ap.add_argument("--skip-gate", action="store_true", help="train the LM even if the autoencoder is not intelligible")
     ap.add_argument("--status", action="store_true", help="print what is done and exit")
     ap.add_argument("--smoke", action="store_true", help="tiny models, a few steps, the smoke corpus, in build/smoke")
     args = ap.parse_args(argv)
@@ -485,6 +574,7 @@ def main(argv: list[str] | None = None) -> int:
         args.minutes,
         args.eval_per_lang,
         skip_decoder=args.skip_decoder_phase,
+        skip_gate=args.skip_gate or args.smoke,  # a few tiny steps are never intelligible
         started=time.monotonic(),
     )
     if args.status:
