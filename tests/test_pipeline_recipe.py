@@ -119,20 +119,26 @@ def test_train_together_runs_both_at_once_with_the_cores_split(tmp_path: Path, m
         "import sys, time, torch, pathlib; run = pathlib.Path(sys.argv[1]); run.mkdir(parents=True, exist_ok=True);"
         "(run / 'started').touch(); other = pathlib.Path(sys.argv[2]) / 'started'; t = time.time();"
         "exec('while not other.exists() and time.time() - t < 20: time.sleep(0.05)');"
-        "print('threads', sys.argv[3], 'saw the other:', other.exists());"
-        "torch.save({'step': int(sys.argv[4])}, run / 'last.pt')"
+        "print(sys.argv[5], 'saw the other:', other.exists());"
+        "torch.save({'step': int(sys.argv[3])}, run / 'last.pt')"
     )
 
-    def fake_piece(plan, kind, config, sets, run, until=None, threads=0):
+    def fake_piece(plan, kind, config, sets, run, until=None):
+        if run.name == "c":
+            return None, 5  # already at its end: no command, and the cores go to the others
         other = tmp_path / ("b" if run.name == "a" else "a")
-        return [sys.executable, "-c", script, run, other, threads, 7 if kind == "lm" else 3], 7
+        return [sys.executable, "-c", script, run, other, 7 if kind == "lm" else 3], 7
 
     monkeypatch.setattr(pipe, "piece", fake_piece)
     monkeypatch.setattr(pipe.os, "cpu_count", lambda: 2)
-    done = pipe.train_together(plan, [("lm", None, [], tmp_path / "a"), ("codec", None, [], tmp_path / "b")])
-    assert done == [True, False]  # the second stopped at step 3 of 7
+    (tmp_path / "c").mkdir()
+    torch.save({"step": 5}, tmp_path / "c" / "last.pt")
+    jobs = [("lm", None, [], tmp_path / "a"), ("codec", None, [], tmp_path / "b"), ("codec", None, [], tmp_path / "c")]
+    done = pipe.train_together(plan, jobs)
+    assert done == [True, False, True]  # the second stopped at step 3 of 7
     err = capfd.readouterr().err
-    assert "[a] threads 1 saw the other: True" in err and "[b] threads 1 saw the other: True" in err
+    assert "[a] run.threads=1 saw the other: True" in err and "[b] run.threads=1 saw the other: True" in err
+    assert "[c]" not in err
     assert torch.load(tmp_path / "a" / "last.pt")["step"] == 7
 
 

@@ -5,11 +5,13 @@
     .venv/bin/python recipes/default/pipeline.py --status        # what is done, what is next
     .venv/bin/python recipes/default/pipeline.py --smoke         # the whole chain, tiny and fast, in build/smoke
 
-Stages: corpus (build_corpus.py) -> codec phase 1 to the encoder freeze (train, export) -> frames (data
-encode) -> lm (train) -> decoder phase 2, adversarial, to the codec run's end (train, export; the codes do not
-change) -> export (the LM with the final codec) -> voices (preset voices from training speakers) -> eval
-(held-out sentences and speakers, against the teachers) -> ship (copy into src/voxtral_tts/models/default).
-Each stage is done when its output is complete, so running the command again after any stop picks up where it was: training resumes from `last.pt`, the
+Stages: corpus (build_corpus.py) -> codec phase 1 to the encoder freeze (train, export) -> gate (the
+unquantized autoencoder must be intelligible; --skip-gate) -> frames (data encode) -> lm (train; on a CPU side
+by side with the next stage) -> decoder phase 2 to the codec run's end (adversarial on a GPU, reconstruction
+only on a CPU; export again, the codes do not change) -> export (the LM with the final codec) -> voices
+(preset voices from training speakers) -> eval (held-out sentences and speakers, against the teachers) ->
+ship (copy into src/voxtral_tts/models/default). Each stage is done when its output is complete, so running
+the command again after any stop picks up where it was: training resumes from `last.pt`, the
 corpus and the frames from their journals. Training stages may run elsewhere in between (a GPU piece:
 `gpu_piece.sh`): copy the run folder back and the next stage goes on from it.
 """
@@ -149,7 +151,7 @@ def freeze_step(config: Path, sets: list[str]) -> int:
 
 
 def piece(
-    plan: Plan, kind: str, config: Path, sets: list[str], run: Path, until: int | None = None, threads: int = 0
+    plan: Plan, kind: str, config: Path, sets: list[str], run: Path, until: int | None = None
 ) -> tuple[list[str] | None, int]:
     """The command for one piece of training within the time budget, up to step `until` (default: the
     run's end), and that step. No command when the run is there already or the budget is spent."""
@@ -157,7 +159,6 @@ def piece(
     if steps_done(run) >= want:
         return None, want
     extra = [f"run.out_dir={run}"] + ([f"run.stop_at={until}"] if until is not None else [])
-    extra += [f"run.threads={threads}"] if threads else []
     left = plan.minutes_left()
     if left is not None:
         if left < 1:
@@ -178,15 +179,14 @@ def train(plan: Plan, kind: str, config: Path, sets: list[str], run: Path, until
 
 
 def train_together(plan: Plan, jobs: list[tuple[str, Path, list[str], Path]]) -> list[bool]:
-    """Pieces of several independent runs at once, the cores split between them, each output line
-    prefixed with its run's name. True for each run that got to its end."""
-    pending = sum(piece(plan, kind, config, sets, run)[0] is not None for kind, config, sets, run in jobs)
-    threads = max(1, (os.cpu_count() or 2) // max(1, pending))
-    cmds = [piece(plan, kind, config, sets, run, threads=threads) for kind, config, sets, run in jobs]
+    """Pieces of several independent runs at once, the cores split between those that have work left,
+    each output line prefixed with its run's name. True for each run that got to its end."""
+    pieces = [piece(plan, kind, config, sets, run) for kind, config, sets, run in jobs]
+    pending = [(cmd, run) for (cmd, _), (*_, run) in zip(pieces, jobs) if cmd is not None]
+    threads = max(1, (os.cpu_count() or 2) // max(1, len(pending)))
     procs = []
-    for (cmd, _), (_, _, _, run) in zip(cmds, jobs):
-        if cmd is None:
-            continue
+    for cmd, run in pending:
+        cmd = [*cmd, "--set", f"run.threads={threads}"]  # the last setting wins over the config's
         print("+ " + " ".join(str(c) for c in cmd), file=sys.stderr, flush=True)
         p = subprocess.Popen(
             [str(c) for c in cmd], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1
@@ -201,7 +201,7 @@ def train_together(plan: Plan, jobs: list[tuple[str, Path, list[str], Path]]) ->
         echo.join()
     if failed:
         raise SystemExit(f"pipeline: {', '.join(failed)} failed; see above")
-    return [steps_done(run) >= want for (_, want), (_, _, _, run) in zip(cmds, jobs)]
+    return [steps_done(run) >= want for (_, want), (*_, run) in zip(pieces, jobs)]
 
 
 def prefix_lines(stream, name: str) -> None:
@@ -259,6 +259,16 @@ GATE_WER = 0.30  # design-latitude.md: the unquantized autoencoder must be intel
 GATE_JUDGED = 0.30  # languages whose teacher originals the judge understands at least this well count
 
 
+def distinct_first(items: list, key: Callable, n: int) -> list:
+    """The first `n` items, taking one per distinct `key` before any repeat."""
+    mine, seen = [], set()
+    for it in items:
+        if key(it) not in seen and len(mine) < n:
+            mine.append(it)
+            seen.add(key(it))
+    return mine + [it for it in items if it not in mine][: n - len(mine)]
+
+
 def check_clips(corpus: Path, per_lang: int = 3) -> list[dict]:
     """Held-out-sentence clips for codec checks: per language the first `per_lang` (by id, not augmented),
     one per teacher first, and espeak-ng (which Whisper base hardly understands) only for a language that has no
@@ -270,13 +280,7 @@ def check_clips(corpus: Path, per_lang: int = 3) -> list[dict]:
     chosen = []
     for lang in sorted(by_lang):
         others = [r for r in by_lang[lang] if r.get("teacher") != "espeak"]
-        ranked = others or by_lang[lang]  # espeak-ng only where it is the language's one teacher
-        mine, teachers = [], set()
-        for r in ranked:  # a new teacher first, then fill up
-            if r.get("teacher") not in teachers and len(mine) < per_lang:
-                mine.append(r)
-                teachers.add(r.get("teacher"))
-        mine += [r for r in ranked if r not in mine][: per_lang - len(mine)]
+        mine = distinct_first(others or by_lang[lang], lambda r: r.get("teacher"), per_lang)
         chosen += [{**r, "audio": str((corpus / r["audio"]).resolve())} for r in mine]
     return chosen
 
@@ -302,11 +306,11 @@ def stage_gate(plan: Plan) -> bool:
     """The autoencoder alone must be intelligible before frames and the LM are worth their CPU hours. Judged
     once per codec export; `--skip-gate` goes on regardless."""
     out = plan.paths.runs / "codec-gate"
-    stamp = (plan.codec_model / ".exported_from").read_text() if (plan.codec_model / ".exported_from").exists() else ""
+    exported = plan.codec_model / ".exported_from"
+    stamp = exported.read_text() if exported.exists() else ""
     verdict_file = out / "verdict.json"
-    if verdict_file.exists() and json.loads(verdict_file.read_text()).get("codec") == stamp:
-        ok, why = json.loads(verdict_file.read_text())["pass"], json.loads(verdict_file.read_text())["why"]
-    else:
+    verdict = json.loads(verdict_file.read_text()) if verdict_file.exists() else {}
+    if verdict.get("codec") != stamp:
         out.mkdir(parents=True, exist_ok=True)
         manifest = out / "clips.jsonl"
         manifest.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in check_clips(plan.paths.corpus)))
@@ -324,9 +328,10 @@ def stage_gate(plan: Plan) -> bool:
             )
         )
         ok, why = gate_verdict(json.loads((out / "codec_eval.json").read_text()))
-        verdict_file.write_text(json.dumps({"codec": stamp, "pass": ok, "why": why}, indent=1) + "\n")
-    print(f"codec gate: {why}", file=sys.stderr)
-    if ok or plan.skip_gate:
+        verdict = {"codec": stamp, "pass": ok, "why": why}
+        verdict_file.write_text(json.dumps(verdict, indent=1) + "\n")
+    print(f"codec gate: {verdict['why']}", file=sys.stderr)
+    if verdict["pass"] or plan.skip_gate:
         return True
     print(
         "pipeline: the codec is not intelligible yet, so the frames and the LM would be wasted on it; change or "

@@ -27,25 +27,17 @@ sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(HERE))
 
 from evaluate import cloning_items, read_manifest, score  # noqa: E402
+from pipeline import distinct_first, steps_done  # noqa: E402
 
 SHOWN = (("wer", ".0%"), ("cer", ".0%"), ("sim_mean", ".2f"), ("sec_per_char_median", ".3f"))
 
 
 def pick(items: list, per_lang: int) -> list:
-    """The first `per_lang` items of each language, one per speaker while there are enough speakers."""
+    """The first `per_lang` items of each language, one per reference voice while there are enough."""
     by_lang: dict[str, list] = defaultdict(list)
     for it in items:
         by_lang[it.lang].append(it)
-    chosen = []
-    for lang in sorted(by_lang):
-        group, seen, mine = by_lang[lang], set(), []
-        for it in group:  # distinct references first
-            if it.ref_audio not in seen and len(mine) < per_lang:
-                mine.append(it)
-                seen.add(it.ref_audio)
-        mine += [it for it in group if it not in mine][: per_lang - len(mine)]
-        chosen += mine
-    return chosen
+    return [it for lang in sorted(by_lang) for it in distinct_first(by_lang[lang], lambda i: i.ref_audio, per_lang)]
 
 
 def read_rows(path: Path) -> list[dict]:
@@ -91,8 +83,6 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--speaker", default="resemblyzer")
     args = ap.parse_args(argv)
 
-    import torch
-
     from voxtral_tts import VoxtralTTS
     from voxtral_tts.eval.asr import load_asr
     from voxtral_tts.eval.runner import Judges
@@ -104,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
     if not ckpt.exists():
         print(f"{ckpt}: no checkpoint to probe", file=sys.stderr)
         return 2
-    step = int(torch.load(ckpt, map_location="cpu", weights_only=False, mmap=True)["step"])
+    step = steps_done(args.run)
     log = args.run / "probes.jsonl"
     codec = str(args.codec.resolve()) if args.codec else ""
     rows = [r for r in read_rows(log) if r.get("codec", "") == codec]  # one curve per decoder

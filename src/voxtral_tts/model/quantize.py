@@ -24,7 +24,7 @@ def fused_available(device: str, dtype: torch.dtype) -> bool:
             w = torch.ones(8, 32, dtype=torch.int8, device=device)
             torch._weight_int8pack_mm(x, w, torch.ones(8, dtype=dtype, device=device))
             _FUSED[key] = True
-        except (RuntimeError, NotImplementedError, AttributeError):
+        except (RuntimeError, NotImplementedError, AttributeError):  # no such kernel here: dequantise instead
             _FUSED[key] = False
     return _FUSED[key]
 

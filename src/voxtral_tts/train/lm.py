@@ -4,8 +4,9 @@ Each example is exactly an inference prompt followed by the utterance's frames:
 
     [BOS] [BEGIN_AUDIO] voice rows ... [NEXT_AUDIO_TEXT] text [REPEAT_AUDIO_TEXT] [BEGIN_AUDIO] f_0 ... f_{T-1}
 
-where the voice rows are the summed code embeddings of other utterances of the same speaker (or a
-crop of the same one, for a speaker with one utterance) plus an end-of-audio frame, as the encoder path builds them at inference.
+where the voice rows are the summed code embeddings of other utterances of the same speaker (or a crop
+of the same one, for a speaker with one utterance) plus an end-of-audio frame, as the encoder path
+builds them at inference.
 The hidden state before frame k predicts its semantic token (cross-entropy; after the last frame,
 [END_AUDIO]) and conditions a flow-matching loss on its acoustic values. The condition is dropped to
 zero with probability `p_uncond`, which is the unconditional branch classifier-free guidance uses.

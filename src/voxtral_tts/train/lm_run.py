@@ -184,10 +184,12 @@ def export_lm(
     args = ModelArgs.from_dict(state["params"])
     codec_dir = Path(codec or cfg["codec"])
     _, codec_model = load_model(codec_dir)
-    if codec is not None and Path(cfg.get("data", {}).get("frames", "")).joinpath("codes.json").exists():
-        from ..data.frames import check_codec
+    frames = cfg.get("data", {}).get("frames", "")
+    if codec is not None and frames:
+        from ..data.frames import META, check_codec
 
-        check_codec(cfg["data"]["frames"], codec_dir, codec_model)
+        if (Path(frames) / META).exists():  # the frames may not have travelled with the run
+            check_codec(frames, codec_dir, codec_model)
     model = VoxtralModel(args, with_encoder=codec_model.has_encoder)
     model.load_state_dict(state["model"], strict=False)
     model.codec.load_state_dict(codec_model.codec.state_dict())
