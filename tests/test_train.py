@@ -15,7 +15,8 @@ import torch
 from safetensors.torch import load_file
 
 from voxtral_tts import VoxtralTTS
-from voxtral_tts.train.codec_run import train_codec
+from voxtral_tts.checkpoint import load_model
+from voxtral_tts.train.codec_run import build_codec_model, train_codec
 from voxtral_tts.train.config import (
     CodecConfig,
     CodecDataConfig,
@@ -353,3 +354,38 @@ def test_codec_eval_reports_per_language(tiny_dir: Path, tmp_path: Path) -> None
     assert raw["unquantized"] and "WER autoencoder (unquantized)" in format_table(raw)
     for path in (tmp_path / "raw" / "audio").glob("*.wav"):
         assert not np.allclose(sf.read(path)[0], quantized[path.name], atol=1e-4)  # the codes were skipped
+
+
+def test_codec_warm_start_widens_the_latent_and_the_wider_model_speaks(tmp_path: Path) -> None:
+    manifest = _write_corpus(tmp_path / "data")
+    src = export_run(train_codec(codec_config(tmp_path / "narrow", manifest, steps=6)), tmp_path / "narrow-model")
+    cfg = codec_config(tmp_path / "wide", manifest, steps=6)
+    cfg.overrides, cfg.warm_from = {"acoustic_dim": 72}, str(src)
+    model, _ = build_codec_model(cfg, tmp_path / "wide")
+    _, narrow = load_model(src)
+    wide, old = model.codec.eval(), narrow.codec.eval()
+    assert wide.args.acoustic_dim == 72 and old.args.acoustic_dim == 36
+    # The grown decoder ignores the new latent values until it learns them, so it starts where the narrow one was.
+    z = torch.randn(1, old.args.latent_dim, 5)
+    z_wide = torch.cat([z, torch.randn(1, 36, 5)], dim=1)
+    with torch.no_grad():
+        assert torch.allclose(wide.decode_latent(z_wide), old.decode_latent(z), atol=1e-5)
+        wave = torch.randn(1, 24000)
+        assert torch.allclose(wide.encode_latent(wave)[:, : old.args.latent_dim], old.encode_latent(wave), atol=1e-5)
+    out = export_run(train_codec(cfg), tmp_path / "wide-model")
+    tts = VoxtralTTS.from_pretrained(out)
+    assert json.loads((out / "params.json").read_text())["multimodal"]["audio_model_args"]["n_acoustic_codebook"] == 72
+    from voxtral_tts.generate import Engine
+
+    # Random weights may end at once; forced to its limit, the frame loop must carry 1 + 72 codes a frame.
+    req = tts._request("Wider frames.", None, tmp_path / "data" / "0.flac", 0, None, 0.5)[0]
+    engine = Engine(tts.model, max_batch=1, max_len=400, allow_end=False)
+    engine.add(req)
+    frames = []
+    while engine.active:
+        frames += [r.frame for r in engine.step() if r.frame is not None]
+    codes = torch.stack(frames)
+    assert codes.shape[1] == 73 and len(frames) > 1
+    assert int(codes[:, 1:].min()) >= 2 and int(codes[:, 1:].max()) < 2 + 21
+    wave = tts.model.codec.decode((codes - 2).T[None])
+    assert wave.shape[-1] == len(frames) * 1920 and torch.isfinite(wave).all()

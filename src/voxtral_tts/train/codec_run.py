@@ -264,7 +264,36 @@ def build_codec_model(cfg: CodecConfig, out: Path) -> tuple[VoxtralModel, Path]:
     cb = model.codec.quantizer.semantic_codebook
     with torch.no_grad():  # every code starts dead, so the first batches seed the codebook
         cb.cluster_usage.fill_(0.0)
+    if cfg.warm_from:
+        _, src = load_model(cfg.warm_from)
+        if not src.codec.has_encoder:
+            raise ConfigError(f"{cfg.warm_from}: warm_from needs a model with encoder weights")
+        reshaped = warm_start(model.codec, src.codec)
+        print(f"warm start from {cfg.warm_from}: {len(reshaped)} tensors resized ({', '.join(reshaped)})", flush=True)
     return model, tok
+
+
+def warm_start(dst: torch.nn.Module, src: torch.nn.Module) -> list[str]:
+    """Copy src's weights into dst where the names match, so a reshaped codec (a wider latent, say) starts
+    from a trained one instead of from scratch. Where a shape differs, the overlapping block is copied;
+    weights that gained input channels get zeros there, so at the start the grown layer computes what
+    the trained one did and learns to use the new inputs. Returns the names that were resized."""
+    theirs = src.state_dict()
+    reshaped = []
+    with torch.no_grad():
+        for name, t in dst.state_dict().items():
+            s = theirs.get(name)
+            if s is None or s.dim() != t.dim():
+                continue
+            if s.shape == t.shape:
+                t.copy_(s)
+                continue
+            if t.dim() >= 2 and t.shape[1] > s.shape[1]:
+                t[:, s.shape[1] :].zero_()
+            block = tuple(slice(0, min(a, b)) for a, b in zip(t.shape, s.shape))
+            t[block].copy_(s[block])
+            reshaped.append(name)
+    return reshaped
 
 
 # -- the run --------------------------------------------------------------------------------------

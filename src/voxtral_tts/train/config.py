@@ -216,6 +216,9 @@ class CodecConfig:
     overrides: dict[str, Any] = field(default_factory=dict)  # audio_tokenizer_args keys over the preset
     decoder_from: str = ""  # encoder-only mode: train an encoder against this model folder's frozen decoder
     init_from: str = ""  # start from this model folder's codec
+    # Build from preset + overrides, then copy this model folder's codec weights wherever names match
+    # (resized tensors keep their overlapping block): reshape a trained codec without starting over.
+    warm_from: str = ""
     tokenizer: str = ""  # tekken.json to ship with the export (default: a byte-level one)
 
 
