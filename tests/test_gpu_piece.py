@@ -10,6 +10,7 @@ from argparse import Namespace
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from voxtral_tts.train.config import LMConfig, LMDataConfig, OptimConfig, RunConfig, to_dict
 from voxtral_tts.train.lm import FrameItem
@@ -25,20 +26,21 @@ def load():
     return mod
 
 
-def items(n: int = 10) -> list[FrameItem]:
+def items(n: int = 10, acoustic: int = 36) -> list[FrameItem]:
     rng = np.random.default_rng(0)
     out = []
     for i in range(n):
-        c = np.zeros((int(rng.integers(12, 30)), 37), np.int16)
+        c = np.zeros((int(rng.integers(12, 30)), 1 + acoustic), np.int16)
         c[:, 0] = rng.integers(2, 66, c.shape[0])
-        c[:, 1:] = rng.integers(2, 23, (c.shape[0], 36))
+        c[:, 1:] = rng.integers(2, 23, (c.shape[0], acoustic))
         out.append(FrameItem(c, f"sentence {i}, ünïcode", f"spk{i % 3}", "en"))
     return out
 
 
-def test_frames_round_trip(tmp_path: Path) -> None:
+@pytest.mark.parametrize("acoustic", [36, 144])
+def test_frames_round_trip(tmp_path: Path, acoustic: int) -> None:
     piece = load()
-    src = items()
+    src = items(acoustic=acoustic)
     piece.pack_frames(src, tmp_path / "f.xz")
     back = piece.unpack_frames(tmp_path / "f.xz")
     assert [(b.text, b.speaker, b.lang) for b in back] == [(s.text, s.speaker, s.lang) for s in src]

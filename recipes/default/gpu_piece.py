@@ -54,11 +54,11 @@ AUDIO_BUDGET = 30 * 2**20  # Opus audio a codec piece carries
 
 
 def pack_frames(items, path: Path) -> None:
-    """FrameItems -> one lzma file: lengths, semantic codes (uint16), acoustic codes (uint8), and the texts."""
+    """FrameItems -> one lzma file: counts, lengths, semantic codes (uint16), acoustic codes (uint8), and the texts."""
     codes = np.concatenate([it.codes for it in items])
     meta = [[it.text, it.speaker, it.lang] for it in items]
     parts = [
-        np.array([len(items)], np.int64).tobytes(),
+        np.array([len(items), codes.shape[1] - 1], np.int64).tobytes(),
         np.array([it.codes.shape[0] for it in items], np.int32).tobytes(),
         codes[:, 0].astype(np.uint16).tobytes(),
         codes[:, 1:].astype(np.uint8).tobytes(),
@@ -72,15 +72,15 @@ def unpack_frames(path: Path) -> list:
     from voxtral_tts.train.lm import FrameItem
 
     raw = lzma.decompress(path.read_bytes())
-    n = int(np.frombuffer(raw[:8], np.int64)[0])
-    pos = 8
+    n, width = (int(v) for v in np.frombuffer(raw[:16], np.int64))
+    pos = 16
     lengths = np.frombuffer(raw[pos : pos + 4 * n], np.int32)
     pos += 4 * n
     total = int(lengths.sum())
     sem = np.frombuffer(raw[pos : pos + 2 * total], np.uint16)
     pos += 2 * total
-    ac = np.frombuffer(raw[pos : pos + 36 * total], np.uint8).reshape(total, 36)
-    pos += 36 * total
+    ac = np.frombuffer(raw[pos : pos + width * total], np.uint8).reshape(total, width)
+    pos += width * total
     meta = json.loads(raw[pos:].decode())
     codes = np.concatenate([sem[:, None].astype(np.int16), ac.astype(np.int16)], axis=1)
     items, start = [], 0

@@ -3,12 +3,12 @@
 Output folder:
 
     codes.json                  which model made the codes (params.json and codec-weight hashes), sizes
-    shards/codes-00000.safetensors   tensor "codes", int16 [frames, 37], utterances back to back
+    shards/codes-00000.safetensors   tensor "codes", int16 [frames, 1 + acoustic_dim], utterances back to back
     index.jsonl                 per utterance: id, text, speaker, language, duration, shard, start, frames
     skipped.jsonl, summary.json
 
 Codes carry the +2 special offset, as the model consumes them (`VoxtralModel.embed_frames`): column 0
-is the semantic code in [2, 2 + semantic_codebook_size), columns 1..36 the acoustic levels in
+is the semantic code in [2, 2 + semantic_codebook_size), columns 1..acoustic_dim the acoustic levels in
 [2, 2 + acoustic_codebook_size). An utterance of L samples has ceil(L / samples_per_frame) frames.
 
 Each shard lists its utterances in its own metadata and appears only by an atomic rename, so the shards

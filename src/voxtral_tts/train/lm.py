@@ -37,7 +37,7 @@ from ..model.quantizers import fsq_values
 
 @dataclass
 class FrameItem:
-    """One encoded utterance: codes [T, 37] with the +2 special offset."""
+    """One encoded utterance: codes [T, 1 + acoustic_dim] with the +2 special offset."""
 
     codes: np.ndarray
     text: str
@@ -48,8 +48,8 @@ class FrameItem:
 @dataclass
 class Example:
     ids: list[int]  # the prompt's token ids, with N [AUDIO] slots
-    ref: torch.Tensor  # [N, 37] codes for the slots (the last is the end-of-audio frame)
-    target: torch.Tensor  # [T, 37] codes of the utterance to generate
+    ref: torch.Tensor  # [N, 1 + acoustic_dim] codes for the slots (the last is the end-of-audio frame)
+    target: torch.Tensor  # [T, 1 + acoustic_dim] codes of the utterance to generate
 
 
 def prompt_ids(text_ids: list[int], n_slots: int) -> list[int]:
