@@ -389,3 +389,21 @@ def test_codec_warm_start_widens_the_latent_and_the_wider_model_speaks(tmp_path:
     assert int(codes[:, 1:].min()) >= 2 and int(codes[:, 1:].max()) < 2 + 21
     wave = tts.model.codec.decode((codes - 2).T[None])
     assert wave.shape[-1] == len(frames) * 1920 and torch.isfinite(wave).all()
+
+
+def test_envelope_probe_learns_and_can_join_or_leave_a_running_codec(tmp_path: Path, capsys) -> None:
+    from voxtral_tts.train.losses import EnvelopeProbe
+
+    probe = EnvelopeProbe(acoustic_dim=8, samples_per_frame=1920, subframes=4, bands=12)
+    wave = torch.randn(2, 1920 * 5)
+    assert probe.target(wave, 5).shape == (2, 5, 4 * 12)
+    manifest = _write_corpus(tmp_path / "data")
+    cfg = codec_config(tmp_path / "codec", manifest, steps=60, envelope_weight=1.0)
+    train_codec(cfg)
+    env = [r["envelope"] for r in _metrics(tmp_path / "codec")]
+    assert len(env) == 60 and np.mean(env[-10:]) < 0.93 * np.mean(env[:10])
+    assert load_state(tmp_path / "codec" / "last.pt")["envelope"] is not None
+    cfg.run.steps, cfg.loss.envelope_weight = 63, 0.0
+    train_codec(cfg)  # resumed without the probe the checkpoint has: fresh moments, no crash
+    assert "fresh optimizer moments" in capsys.readouterr().out
+    assert _metrics(tmp_path / "codec")[-1]["step"] == 63

@@ -48,6 +48,7 @@ from .loop import (
     save_state,
 )
 from .losses import (
+    EnvelopeProbe,
     MultiScaleSTFTDiscriminator,
     ReconstructionLoss,
     discriminator_loss,
@@ -329,10 +330,18 @@ def train_codec(cfg: CodecConfig, stop_after: int | None = None) -> Path:
     head = torch.nn.Linear(codec.args.semantic_dim, teacher.dim).to(d.device) if teacher else None
     if head is None and state is not None and state.get("head") is not None:  # kept, untrained, for later runs
         head = torch.nn.Linear(*reversed(state["head"]["weight"].shape)).to(d.device)
+    lc = cfg.loss
+    envelope = None
+    if lc.envelope_weight > 0 and not encoder_only:
+        envelope = EnvelopeProbe(codec.args.acoustic_dim, spf, lc.envelope_subframes, lc.envelope_bands)
+        envelope.to(d.device)
     disc = MultiScaleSTFTDiscriminator(cfg.loss.disc_scales, cfg.loss.disc_channels).to(d.device)
 
     gen_params = [p for p in model.parameters() if p.requires_grad] + (list(head.parameters()) if head else [])
     opt = make_optimizer(gen_params, cfg.optim)
+    if envelope is not None:  # a linear probe: at the codec's lr it would take thousands of steps to reach scale
+        opt.add_param_group({"params": list(envelope.parameters()), "weight_decay": 0.0, "lr_scale": 10.0})
+        gen_params += list(envelope.parameters())
     opt_d = make_optimizer(disc.parameters(), cfg.disc_optim)
     # Gradients are averaged over ranks by hand (`d.average_grads`) rather than through DDP: the
     # discriminator runs several times per step, which DDP's one-forward-one-backward hooks do not allow.
@@ -344,9 +353,16 @@ def train_codec(cfg: CodecConfig, stop_after: int | None = None) -> Path:
         model.load_state_dict(state["model"], strict=False)
         if head is not None:
             head.load_state_dict(state["head"])
+        if envelope is not None and state.get("envelope") is not None:
+            envelope.load_state_dict(state["envelope"])
         disc.load_state_dict(state["disc"])
         sampler.load_state_dict(state["sampler"][d.rank if d.world > 1 else 0])
         step = state["step"]
+        # Adam's moments fit only the parameter list they were saved with: a probe added or dropped on
+        # resume means fresh moments and a re-warmed lr.
+        same_params = (envelope is not None) == (state.get("envelope") is not None)
+        if "optim" in state and not same_params:
+            state = {k: v for k, v in state.items() if k not in ("optim", "optim_d")}
         if "optim" in state:
             opt.load_state_dict(state["optim"])
             opt_d.load_state_dict(state["optim_d"])
@@ -370,6 +386,7 @@ def train_codec(cfg: CodecConfig, stop_after: int | None = None) -> Path:
                     "step": step,
                     "model": {k: v for k, v in model.state_dict().items() if k.startswith("codec.")},
                     "head": head.state_dict() if head is not None else None,
+                    "envelope": envelope.state_dict() if envelope is not None else None,
                     "disc": disc.state_dict(),
                     "optim": opt.state_dict(),
                     "optim_d": opt_d.state_dict(),
@@ -382,12 +399,10 @@ def train_codec(cfg: CodecConfig, stop_after: int | None = None) -> Path:
             )
         d.barrier()
 
-    lc = cfg.loss
-
     def one_step(step: int) -> dict[str, float]:
         warm = 1.0 if rewarm_from is None else min(1.0, (step - rewarm_from + 1) / max(1, cfg.optim.rewarm_steps))
         for g in opt.param_groups:
-            g["lr"] = warm * lr_at(step, run.steps, cfg.optim)
+            g["lr"] = warm * lr_at(step, run.steps, cfg.optim) * g.get("lr_scale", 1.0)
         for g in opt_d.param_groups:
             g["lr"] = warm * lr_at(max(0, step - lc.disc_start), run.steps, cfg.disc_optim)
         rng = random.Random(f"{run.seed}-{step}-{d.rank}")
@@ -415,6 +430,10 @@ def train_codec(cfg: CodecConfig, stop_after: int | None = None) -> Path:
                 distill = 1 - F.cosine_similarity(pred.float(), target.float(), dim=-1).mean()
                 loss = loss + lc.distill_weight * distill
                 metrics["distill"] = distill.item()
+            if envelope is not None and not frozen:
+                env = envelope(latent[:, codec.args.semantic_dim :], wave)
+                loss = loss + lc.envelope_weight * env
+                metrics["envelope"] = env.item()
             if adversarial:
                 disc.requires_grad_(False)  # the generator's loss must not train the discriminator
                 fake = disc(y_hat)

@@ -192,6 +192,13 @@ class CodecLossConfig:
     adv_weight: float = 0.0
     commit_weight: float = 0.25
     distill_weight: float = 1.0
+    # Envelope probe: a linear head on the acoustic values must predict the log-mel envelope of each of
+    # `envelope_subframes` sub-frames (36 bands). It hands the encoder a direct gradient toward the
+    # spectral envelope a listener needs, which the decoder's gradient alone delivers slowly on a small
+    # budget (docs/default-model.md). Training only; 0 turns it off.
+    envelope_weight: float = 0.0
+    envelope_subframes: int = 4
+    envelope_bands: int = 36
     teacher: str = "whisper"  # whisper | mel | none
     teacher_model: str = ""  # Whisper model folder (default: the one the eval extra installs)
     vq_decay: float = 0.99

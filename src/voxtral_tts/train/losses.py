@@ -65,6 +65,41 @@ class ReconstructionLoss(nn.Module):
         return {"stft": (sc + logmag) / k, "mel": mel / k}
 
 
+class EnvelopeProbe(nn.Module):
+    """Log-mel envelopes of `subframes` sub-frames per codec frame, and a linear head that predicts them from
+    the frame's acoustic values: the codec's acoustic latent must carry the spectral envelope over time."""
+
+    def __init__(self, acoustic_dim: int, samples_per_frame: int, subframes: int, bands: int, sr: int = 24000):
+        super().__init__()
+        self.hop = samples_per_frame // subframes
+        self.n_fft = 1024
+        self.subframes, self.bands = subframes, bands
+        self.head = nn.Linear(acoustic_dim, subframes * bands)
+        self.register_buffer("fb", mel_filterbank(sr, self.n_fft, bands), persistent=False)
+        # Targets are standardised per band with the first batch's statistics, so the head starts at the
+        # right scale instead of spending thousands of small steps walking its bias to log-mel levels.
+        self.register_buffer("mean", torch.zeros(bands))
+        self.register_buffer("std", torch.zeros(bands))
+
+    def target(self, wave: torch.Tensor, frames: int) -> torch.Tensor:
+        """wave [B, L] -> [B, frames, subframes * bands] standardised log-mel, sub-frame s of frame t centred
+        at sample (t * subframes + s) * hop."""
+        mag = stft_mag(wave.float(), self.n_fft, self.hop)[..., : frames * self.subframes]
+        logmel = (self.fb @ mag).clamp(min=1e-5).log()  # [B, bands, frames * subframes]
+        if not bool(self.std.any()):
+            self.mean.copy_(logmel.mean(dim=(0, 2)))
+            self.std.copy_(logmel.std(dim=(0, 2)).clamp(min=1e-3))
+        logmel = (logmel - self.mean[:, None]) / self.std[:, None]
+        B = wave.shape[0]
+        return logmel.transpose(1, 2).reshape(B, frames, self.subframes * self.bands)
+
+    def forward(self, acoustic: torch.Tensor, wave: torch.Tensor) -> torch.Tensor:
+        """acoustic [B, acoustic_dim, T] -> L1 between predicted and measured envelopes."""
+        target = self.target(wave, acoustic.shape[-1])
+        pred = self.head(acoustic.transpose(1, 2).float())[:, : target.shape[1]]
+        return F.l1_loss(pred, target)
+
+
 class STFTDiscriminator(nn.Module):
     """One resolution: 2-D convolutions over the complex STFT (real and imaginary as channels)."""
 
