@@ -222,9 +222,14 @@ def test_codec_encoder_freeze_keeps_the_codes_and_needs_no_teacher(tmp_path: Pat
     del state["optim"], state["optim_d"]
     torch.save(state, tmp_path / "codec" / "last.pt")
     cfg.run.steps, cfg.optim.rewarm_steps = 9, 4
+    # Once frozen, always frozen: a config that now freezes later must not thaw the encoder under the frames.
+    cfg.loss.freeze_encoder_at = 50
     train_codec(cfg)
     m = _metrics(tmp_path / "codec")
     assert m[-1]["step"] == 9
+    final = load_state(tmp_path / "codec" / "last.pt")
+    assert final["frozen_at"] == 3
+    assert all(torch.equal(before[k], final["model"][k]) for k in before if k.startswith(encoder))
 
 
 def test_codec_discriminator_phase_runs_and_resumes(tmp_path: Path) -> None:

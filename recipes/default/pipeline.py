@@ -126,15 +126,19 @@ def cli(*args: object) -> list[str]:
 # -- training runs ----------------------------------------------------------------------------------------------
 
 
-def steps_done(run: Path) -> int:
-    """The step of the run's checkpoint: what a resume starts from. metrics.jsonl can run past it when a
-    run was killed between checkpoints, so it is not the measure."""
+def checkpoint_field(run: Path, key: str, default: int) -> int:
     import torch
 
     ckpt = run / "last.pt"
     if not ckpt.exists():
-        return 0
-    return int(torch.load(ckpt, map_location="cpu", weights_only=False, mmap=True)["step"])
+        return default
+    return int(torch.load(ckpt, map_location="cpu", weights_only=False, mmap=True).get(key, default))
+
+
+def steps_done(run: Path) -> int:
+    """The step of the run's checkpoint: what a resume starts from. metrics.jsonl can run past it when a
+    run was killed between checkpoints, so it is not the measure."""
+    return checkpoint_field(run, "step", 0)
 
 
 def steps_wanted(config: Path, sets: list[str]) -> int:
@@ -144,10 +148,12 @@ def steps_wanted(config: Path, sets: list[str]) -> int:
     return load_config(kind, config, sets).run.steps
 
 
-def freeze_step(config: Path, sets: list[str]) -> int:
+def freeze_step(config: Path, sets: list[str], run: Path) -> int:
+    """Where the encoder freezes: where it did, once the run has frozen it (the trainer keeps that), else the config's."""
     from voxtral_tts.train.config import CodecConfig, load_config
 
-    return load_config(CodecConfig, config, sets).loss.freeze_encoder_at
+    frozen = checkpoint_field(run, "frozen_at", -1)
+    return frozen if frozen >= 0 else load_config(CodecConfig, config, sets).loss.freeze_encoder_at
 
 
 def piece(
@@ -246,7 +252,7 @@ def codec_sets(plan: Plan) -> list[str]:
 def stage_codec(plan: Plan) -> bool:
     """Phase 1, to the encoder freeze: what the frames are encoded with."""
     sets = codec_sets(plan)
-    freeze = freeze_step(plan.codec_config, sets)
+    freeze = freeze_step(plan.codec_config, sets, plan.codec_run)
     until = freeze if freeze > 0 else None
     if not train(plan, "codec", plan.codec_config, sets, plan.codec_run, until=until):
         return False
@@ -527,7 +533,7 @@ def status(plan: Plan) -> list[str]:
     return [
         f"corpus: {'done' if (p.corpus / 'corpus_summary.json').exists() else 'not done'} ({p.corpus})",
         f"codec: step {steps_done(plan.codec_run)} of {steps_wanted(plan.codec_config, plan.codec_set)} "
-        f"(encoder frozen from {freeze_step(plan.codec_config, plan.codec_set)})",
+        f"(encoder frozen from {freeze_step(plan.codec_config, plan.codec_set, plan.codec_run)})",
         f"gate: {gate_status(p.runs / 'codec-gate' / 'verdict.json')}",
         f"frames: {'done' if (p.frames / '.complete').exists() else 'not done'}",
         f"lm: step {steps_done(plan.lm_run)} of {steps_wanted(plan.lm_config, plan.lm_set)}",

@@ -318,6 +318,15 @@ def train_codec(cfg: CodecConfig, stop_after: int | None = None) -> Path:
     segment = max(1, round(cfg.data.segment_seconds * 24000 / spf)) * spf
     state = load_state(out / CKPT)
     freeze_at = cfg.loss.freeze_encoder_at
+    # Once frozen, always frozen: frames encoded for the LM depend on the encoder staying as it was, so a
+    # resumed run keeps the step it froze at whatever its config now says.
+    if state is not None and state.get("frozen_at", -1) >= 0 and state["frozen_at"] != freeze_at:
+        if d.main:
+            print(
+                f"{out}: the encoder froze at step {state['frozen_at']}; keeping that (config says {freeze_at})",
+                flush=True,
+            )
+        freeze_at = state["frozen_at"]
     # Past the freeze the teacher has nothing left to teach: a resumed decoder-only run needs none (and a
     # machine without its model, a lent GPU, can run it).
     frozen_already = freeze_at >= 0 and state is not None and state["step"] >= freeze_at
@@ -395,6 +404,7 @@ def train_codec(cfg: CodecConfig, stop_after: int | None = None) -> Path:
                     "params": model.args.to_dict(),
                     "tokenizer": str(tok),
                     "base_model": cfg.decoder_from or cfg.init_from,
+                    "frozen_at": freeze_at if 0 <= freeze_at <= step else -1,
                 },
             )
         d.barrier()
