@@ -12,6 +12,10 @@ runs; then three manifests in the `voxtral_tts.data.manifest` format and corpus_
 
 Resumable: clip ids are hashes of (speaker, language, text), every finished clip is appended to journal.jsonl
 at once, and audio appears only by an atomic rename. Re-running the same command redoes nothing that is done.
+
+Clips are synthesized in hash order, so the clips finished at any moment are a uniform random sample of the plan:
+`--snapshot` writes manifests of them (manifest.partial.jsonl and the held-out pair) without synthesizing, so the
+codec can start on part of the corpus while the rest waits for another sitting.
 """
 
 from __future__ import annotations
@@ -385,7 +389,9 @@ def entry_for(job: Job, res: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def write_outputs(out: Path, jobs: list[Job], journal: dict[str, dict[str, Any]]) -> dict[str, list]:
+def write_outputs(
+    out: Path, jobs: list[Job], journal: dict[str, dict[str, Any]], suffix: str = ""
+) -> dict[str, list]:
     from voxtral_tts.data.manifest import Entry, write_manifest
 
     by_split: dict[str, list[Entry]] = defaultdict(list)
@@ -400,7 +406,7 @@ def write_outputs(out: Path, jobs: list[Job], journal: dict[str, dict[str, Any]]
     }
     for split, name in names.items():
         entries = sorted(by_split.get(split, []), key=lambda e: (e.language, e.speaker, e.id))
-        write_manifest(out / name, entries)
+        write_manifest(out / name.replace(".jsonl", f"{suffix}.jsonl"), entries)
     return by_split
 
 
@@ -489,6 +495,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--workers", type=int, default=teachers.cpu_count())
     ap.add_argument("--seed", type=int, default=1234)
     ap.add_argument("--plan-only", action="store_true", help="print the plan and its time estimate, synthesize nothing")
+    ap.add_argument("--snapshot", action="store_true", help="write *.partial.jsonl manifests of the clips finished so far, synthesize nothing")  # fmt: skip
     ap.add_argument("--retry-failed", action="store_true", help="redo clips that failed in an earlier run")
     args = ap.parse_args(argv)
 
@@ -549,6 +556,12 @@ def main(argv: list[str] | None = None) -> int:
             by_engine[f"{j.lang}:{j.identity.voice.engine}"] += j.est_seconds / 3600
         for k, v in sorted(by_engine.items()):
             print(f"  {k:16s} ~{v:.2f} h", file=sys.stderr)
+        return 0
+    if args.snapshot:
+        by_split = write_outputs(out, jobs, journal, suffix=".partial")
+        hours = {k: round(sum(e.duration for e in v) / 3600, 2) for k, v in by_split.items()}
+        print(f"snapshot: {', '.join(f'{k} {len(v)} clips ({hours[k]} h)' for k, v in by_split.items())}; "
+              f"manifests in {out}/*.partial.jsonl", file=sys.stderr)  # fmt: skip
         return 0
 
     meta = {

@@ -1,0 +1,45 @@
+"""recipes/default/build_corpus.py: a snapshot of a half-built corpus is a usable, honest manifest."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from pathlib import Path
+
+SCRIPT = Path(__file__).resolve().parents[1] / "recipes" / "default" / "build_corpus.py"
+
+
+def load():
+    spec = importlib.util.spec_from_file_location("build_corpus", SCRIPT)
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules["build_corpus"] = mod  # its dataclasses look their module up there
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def test_snapshot_lists_only_finished_clips_and_leaves_the_real_manifest_alone(tmp_path: Path) -> None:
+    bc = load()
+    voices = bc.teachers.select_voices("permissive", bc.LANGUAGES)  # planning needs no engine installed
+    jobs, _ = bc.build_plan(voices, bc.PROFILES["smoke"], seed=1234)
+    train = [j for j in jobs if j.split == "train"]
+    assert len(train) >= 6
+    # Three finished clips with audio, one whose audio a kill left missing, one that failed.
+    finished, no_audio, failed = train[:3], train[3], train[4]
+    journal = {}
+    for j in [*finished, no_audio]:
+        journal[j.id] = {"ok": True, "duration": 1.5, "id": j.id}
+    journal[failed.id] = {"ok": False, "id": failed.id}
+    for j in finished:
+        (tmp_path / j.audio).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / j.audio).write_bytes(b"flac")
+
+    by_split = bc.write_outputs(tmp_path, jobs, journal, suffix=".partial")
+
+    rows = [json.loads(x) for x in (tmp_path / "manifest.partial.jsonl").read_text().splitlines()]
+    assert sorted(r["id"] for r in rows) == sorted(j.id for j in finished)
+    assert all((tmp_path / r["audio"]).exists() for r in rows)
+    assert len(by_split["train"]) == 3
+    # The pipeline takes manifest.jsonl as "corpus done"; a snapshot must never write it.
+    assert not (tmp_path / "manifest.jsonl").exists()
+    assert (tmp_path / "heldout_speakers.partial.jsonl").exists()
