@@ -389,9 +389,7 @@ def entry_for(job: Job, res: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def write_outputs(
-    out: Path, jobs: list[Job], journal: dict[str, dict[str, Any]], suffix: str = ""
-) -> dict[str, list]:
+def write_outputs(out: Path, jobs: list[Job], journal: dict[str, dict[str, Any]], suffix: str = "") -> dict[str, list]:
     from voxtral_tts.data.manifest import Entry, write_manifest
 
     by_split: dict[str, list[Entry]] = defaultdict(list)
