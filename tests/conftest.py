@@ -6,6 +6,7 @@ import os
 import tempfile
 from pathlib import Path
 
+import numpy as np
 import pytest
 import torch
 from safetensors.torch import load_file, save_file
@@ -73,3 +74,19 @@ def ref_wav(tmp_path: Path) -> Path:
 
 def frames_of(tts_: VoxtralTTS, *args, **kw) -> torch.Tensor:
     return torch.from_numpy(tts_.generate(*args, **kw).frames)
+
+
+def tone_corpus(folder: Path, n: int = 4, seconds: float = 2.0) -> Path:
+    """A manifest of `n` 24 kHz tones of different pitch, enough for a codec to take a few steps on."""
+    import json
+
+    import soundfile as sf
+
+    folder.mkdir(parents=True, exist_ok=True)
+    rows = []
+    t = np.arange(round(24000 * seconds)) / 24000
+    for i in range(n):
+        sf.write(folder / f"{i}.flac", (0.2 * np.sin(2 * np.pi * (110 + 30 * i) * t)).astype(np.float32), 24000)
+        rows.append({"id": str(i), "audio": f"{i}.flac", "text": "x", "language": "en", "speaker": "s", "duration": seconds})  # fmt: skip
+    (folder / "manifest.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    return folder / "manifest.jsonl"

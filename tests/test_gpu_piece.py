@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import tone_corpus
 
 from voxtral_tts.train.config import LMConfig, LMDataConfig, OptimConfig, RunConfig, to_dict
 from voxtral_tts.train.lm import FrameItem
@@ -82,16 +83,7 @@ def test_a_codec_decoder_piece_carries_opus_audio_and_no_teacher(tmp_path: Path)
     from voxtral_tts.train.config import CodecConfig, CodecDataConfig, CodecLossConfig
 
     piece = load()
-    data = tmp_path / "data"
-    data.mkdir()
-    rows = []
-    for i in range(4):
-        t = np.arange(24000 * 2) / 24000
-        sf.write(data / f"{i}.flac", (0.2 * np.sin(2 * np.pi * (110 + 30 * i) * t)).astype(np.float32), 24000)
-        rows.append(
-            {"id": str(i), "audio": f"{i}.flac", "text": "x", "language": "en", "speaker": "s", "duration": 2.0}
-        )
-    (data / "manifest.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    data = tone_corpus(tmp_path / "data").parent
     cfg = CodecConfig(
         run=RunConfig(out_dir=str(tmp_path / "local"), steps=6, batch_size=2, log_every=100, ckpt_every=3),
         optim=OptimConfig(lr=2e-3, warmup_steps=1, rewarm_steps=2),
@@ -105,10 +97,7 @@ def test_a_codec_decoder_piece_carries_opus_audio_and_no_teacher(tmp_path: Path)
     assert piece.pack_audio(data / "manifest.jsonl", bundle, 10**6) == 4
     assert sf.info(str(bundle / "audio" / "000000.ogg")).subtype == "OPUS"
     state = torch.load(tmp_path / "local" / "last.pt", weights_only=False)
-    small = {k: v for k, v in state.items() if k not in ("optim", "optim_d")}
-    for key in ("model", "disc", "head"):
-        small[key] = piece.bf16(small[key])
-    torch.save(small, bundle / "state.pt")
+    torch.save(piece.slim(state), bundle / "state.pt")
     (bundle / "config.json").write_text(json.dumps(to_dict(cfg)))
     out = tmp_path / "out"
     args = Namespace(stage="codec", bundle=bundle, minutes=0.0, out=str(out), workdir=str(tmp_path / "w"), device="cpu")

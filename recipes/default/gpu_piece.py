@@ -35,6 +35,9 @@ import numpy as np
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(HERE))  # shelf.py, next to this script
+
+from shelf import adopt, bf16, fp32, slim, unslim  # noqa: E402, F401  (bf16/fp32: the tests' round trip)
 
 PART_BYTES = 15 * 2**20
 CARRY_LIMIT = 64 * 2**20
@@ -109,23 +112,6 @@ def download_wheels(dest: Path, names: list[str]) -> None:
     subprocess.run(cmd, check=True)
 
 
-def bf16(tree):
-    """Floating tensors of a (nested) state to bf16, for the trip out; `fp32` undoes it there."""
-    import torch
-
-    if isinstance(tree, dict):
-        return {k: bf16(v) for k, v in tree.items()}
-    return tree.to(torch.bfloat16) if isinstance(tree, torch.Tensor) and tree.is_floating_point() else tree
-
-
-def fp32(tree):
-    import torch
-
-    if isinstance(tree, dict):
-        return {k: fp32(v) for k, v in tree.items()}
-    return tree.float() if isinstance(tree, torch.Tensor) and tree.is_floating_point() else tree
-
-
 def pack_audio(manifest: Path, out: Path, budget: int, seed: int = 0) -> int:
     """A random subset of the manifest's clips as Ogg/Opus, up to `budget` bytes; writes out/manifest.jsonl."""
     import random
@@ -183,13 +169,8 @@ def cmd_pack(args) -> int:
         manifest = Path(args.manifest) if args.manifest else Path(cfg.data.manifest)
         n = pack_audio(manifest, out, args.audio_mb * 2**20)
         what = f"{n} clips of Opus audio"
-    if state is not None:
-        # Adam's moments stay home (the lr re-warms there); weights travel in bf16.
-        small = {k: v for k, v in state.items() if k not in ("optim", "optim_d")}
-        for key in ("model", "disc", "head"):
-            if small.get(key) is not None:
-                small[key] = bf16(small[key])
-        torch.save(small, out / "state.pt")
+    if state is not None:  # Adam's moments stay home (the lr re-warms there); weights travel in bf16
+        torch.save(slim(state), out / "state.pt")
     (out / "config.json").write_text(json.dumps(to_dict(cfg), indent=1))
     download_wheels(ROOT / ".whl", WHEELS[args.stage])
     size = folder_bytes(out) + folder_bytes(ROOT / ".whl")
@@ -227,10 +208,7 @@ def cmd_run(args) -> int:
     cfg.run.threads = 0
     if (bundle / "state.pt").exists() and not (run_dir / "last.pt").exists():
         state = torch.load(bundle / "state.pt", map_location="cpu", weights_only=False)
-        for key in ("model", "disc", "head"):
-            if state.get(key) is not None:
-                state[key] = fp32(state[key])
-        torch.save(state, run_dir / "last.pt")
+        torch.save(unslim(state), run_dir / "last.pt")
     print(f"{args.stage}: training on {args.device} for at most {args.minutes} min", flush=True)
     if args.stage == "lm":
         from voxtral_tts.train.lm_run import train_lm
@@ -258,8 +236,6 @@ def cmd_run(args) -> int:
 def cmd_unpack(args) -> int:
     import torch
 
-    from voxtral_tts.train.loop import load_state, save_state
-
     src, run_dir = Path(args.parts), Path(args.run or ROOT / "runs" / f"default-{args.stage}")
     info = json.loads((src / "state.json").read_text())
     data = b"".join((src / f"state.part{i:02d}").read_bytes() for i in range(info["parts"]))
@@ -270,18 +246,8 @@ def cmd_unpack(args) -> int:
     tmp.write_bytes(data)
     piece = torch.load(tmp, map_location="cpu", weights_only=False)
     tmp.unlink()
-    local = load_state(run_dir / "last.pt")
-    done = local["step"] if local else 0
-    if piece["step"] <= done:
-        raise SystemExit(f"{src}: the piece ends at step {piece['step']}, not after this run's {done}; nothing to do")
-    if local:
-        piece["config"] = local["config"]  # this machine's paths: codec folder, frames, out_dir
-    save_state(run_dir / "last.pt", piece)
-    with open(run_dir / "metrics.jsonl", "a") as f:
-        for line in (src / "metrics.jsonl").read_text().splitlines():
-            if line.strip() and json.loads(line)["step"] > done:
-                f.write(line + "\n")
-    print(f"{run_dir}: now at step {piece['step']} (was {done})")
+    if adopt(run_dir, piece, (src / "metrics.jsonl").read_text(), str(src)) is None:
+        raise SystemExit(f"{src}: the piece ends at step {piece['step']}, not after this run's; nothing to do")
     return 0
 
 

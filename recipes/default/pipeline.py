@@ -13,7 +13,9 @@ only on a CPU; export again, the codes do not change) -> export (the LM with the
 ship (copy into src/voxtral_tts/models/default). Each stage is done when its output is complete, so running
 the command again after any stop picks up where it was: training resumes from `last.pt`, the
 corpus and the frames from their journals. Training stages may run elsewhere in between (a GPU piece:
-`gpu_piece.sh`): copy the run folder back and the next stage goes on from it.
+`gpu_piece.sh`): copy the run folder back and the next stage goes on from it. A run that must outlive its
+machine goes on the shelf (`shelf.py save`, committed); every invocation first takes the shelf's checkpoints
+into runs that are behind them.
 """
 
 from __future__ import annotations
@@ -33,6 +35,10 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+
+sys.path.insert(0, str(HERE))
+
+import shelf  # noqa: E402
 
 from voxtral_tts.progress import hms  # noqa: E402
 
@@ -88,6 +94,7 @@ class Plan:
     eval_per_lang: int
     skip_decoder: bool = False  # ship with the phase-1 decoder (no adversarial phase)
     skip_gate: bool = False  # go on to the frames and the LM even when the autoencoder is not intelligible
+    shelf: Path | None = None  # committed checkpoints (shelf.py); None: none
     started: float = 0.0
 
     @property
@@ -541,6 +548,7 @@ def status(plan: Plan) -> list[str]:
         f"voices: {'done' if (plan.model / '.voices_done').exists() else 'not done'}",
         f"eval: {'done' if (p.runs / 'default-eval' / 'summary.md').exists() else 'not done'}",
         f"ship: {'installed' if (p.shipped / 'params.json').exists() else 'not installed'} ({p.shipped})",
+        *(f"shelf: {line}" for line in (shelf.show(plan.shelf) if plan.shelf else [])),
     ]
 
 
@@ -586,11 +594,15 @@ def main(argv: list[str] | None = None) -> int:
         args.eval_per_lang,
         skip_decoder=args.skip_decoder_phase,
         skip_gate=args.skip_gate or args.smoke,  # a few tiny steps are never intelligible
+        shelf=None if args.smoke else shelf.SHELF,
         started=time.monotonic(),
     )
     if args.status:
         print("\n".join(status(plan)))
         return 0
+    if plan.shelf is not None:  # a fresh machine, or one whose runs fell behind the committed ones
+        shelf.restore(plan.codec_run, "codec", plan.shelf)
+        shelf.restore(plan.lm_run, "lm", plan.shelf)
     os.environ.setdefault("PYTHONUNBUFFERED", "1")
     for name, stage in STAGES:
         t0 = time.monotonic()

@@ -1,0 +1,145 @@
+"""Training checkpoints kept in the repository, so a run survives the loss of the machine it ran on.
+
+    .venv/bin/python recipes/default/shelf.py save --stage codec     # runs/default-codec -> shelf/codec.pt
+    .venv/bin/python recipes/default/shelf.py restore --stage codec  # and back, if the shelf is further on
+    .venv/bin/python recipes/default/shelf.py show
+
+A run folder holds hundreds of MB (Adam's moments, the teacher cache) and lives on one machine. The shelf holds
+what resuming needs and no more: the weights in bf16, the step, the data position, the frozen-encoder step and
+the run's metrics, about 25 MB for the codec. Commit it by replacing the previous one (one file per stage, so
+history gains a version per commit, the tree never more than one). A run resumed from the shelf starts Adam
+afresh and re-warms its lr over `optim.rewarm_steps`, as after a GPU piece. `pipeline.py` restores from the
+shelf before it trains, whenever the shelf is ahead of the local run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+SHELF = HERE / "shelf"
+BIG = ("model", "disc", "head")  # the weights worth halving; small probes and codebook stats keep fp32 anyway
+
+
+def bf16(tree):
+    """Floating tensors of a (nested) state to bf16, for the trip out; `fp32` undoes it there."""
+    import torch
+
+    if isinstance(tree, dict):
+        return {k: bf16(v) for k, v in tree.items()}
+    return tree.to(torch.bfloat16) if isinstance(tree, torch.Tensor) and tree.is_floating_point() else tree
+
+
+def fp32(tree):
+    import torch
+
+    if isinstance(tree, dict):
+        return {k: fp32(v) for k, v in tree.items()}
+    return tree.float() if isinstance(tree, torch.Tensor) and tree.is_floating_point() else tree
+
+
+def slim(state: dict[str, Any]) -> dict[str, Any]:
+    """A checkpoint without Adam's moments, its weights in bf16."""
+    small = {k: v for k, v in state.items() if k not in ("optim", "optim_d")}
+    for key in BIG:
+        if small.get(key) is not None:
+            small[key] = bf16(small[key])
+    return small
+
+
+def unslim(state: dict[str, Any]) -> dict[str, Any]:
+    for key in BIG:
+        if state.get(key) is not None:
+            state[key] = fp32(state[key])
+    return state
+
+
+def adopt(run: Path, piece: dict[str, Any], metrics: str, origin: str) -> int | None:
+    """Make `piece` (a checkpoint from elsewhere) the run's last.pt if it is further on, keeping this machine's
+    config, and append its metrics past the local step. Returns the step it came from, None if not adopted."""
+    from voxtral_tts.train.loop import load_state, save_state
+
+    local = load_state(run / "last.pt")
+    done = local["step"] if local else 0
+    if piece["step"] <= done:
+        return None
+    if local:
+        piece["config"] = local["config"]  # this machine's paths: codec folder, frames, out_dir
+    save_state(run / "last.pt", piece)
+    with open(run / "metrics.jsonl", "a") as f:
+        for line in metrics.splitlines():
+            if line.strip() and json.loads(line)["step"] > done:
+                f.write(line + "\n")
+    print(f"{run}: now at step {piece['step']} from {origin} (was {done})", file=sys.stderr)
+    return done
+
+
+def shelf_path(stage: str, shelf: Path = SHELF) -> Path:
+    return shelf / f"{stage}.pt"
+
+
+def save(run: Path, stage: str, shelf: Path = SHELF) -> Path:
+    from voxtral_tts.train.loop import load_state, save_state
+
+    state = load_state(run / "last.pt")
+    if state is None:
+        raise SystemExit(f"{run}: no last.pt to shelve")
+    metrics = run / "metrics.jsonl"
+    small = slim(state)
+    small["metrics"] = metrics.read_text() if metrics.exists() else ""
+    dest = shelf_path(stage, shelf)
+    save_state(dest, small)
+    print(f"{dest}: step {state['step']} of {run} ({dest.stat().st_size / 2**20:.1f} MiB)", file=sys.stderr)
+    return dest
+
+
+def restore(run: Path, stage: str, shelf: Path = SHELF) -> int | None:
+    """Take the shelved checkpoint into `run` if it is ahead; the step the run was at, or None."""
+    from voxtral_tts.train.loop import load_state
+
+    piece = load_state(shelf_path(stage, shelf))
+    if piece is None:
+        return None
+    run.mkdir(parents=True, exist_ok=True)
+    metrics = piece.pop("metrics", "")
+    return adopt(run, unslim(piece), metrics, str(shelf_path(stage, shelf)))
+
+
+def show(shelf: Path = SHELF) -> list[str]:
+    import torch
+
+    lines = []
+    for path in sorted(shelf.glob("*.pt")):
+        s = torch.load(path, map_location="cpu", weights_only=False, mmap=True)
+        lines.append(
+            f"{path.stem}: step {s['step']}, frozen at {s.get('frozen_at', -1)}, {path.stat().st_size / 2**20:.1f} MiB"
+        )
+    return lines or [f"{shelf}: empty"]
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("cmd", choices=["save", "restore", "show"])
+    ap.add_argument("--stage", choices=["codec", "lm"], default="codec")
+    ap.add_argument("--run", type=Path, help="default: runs/default-STAGE")
+    args = ap.parse_args(argv)
+    run = args.run or ROOT / "runs" / f"default-{args.stage}"
+    if args.cmd == "save":
+        save(run, args.stage)
+    elif args.cmd == "restore":
+        if restore(run, args.stage) is None:
+            print(f"{run}: the shelf is not ahead of it; nothing to do", file=sys.stderr)
+    else:
+        print("\n".join(show()))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,73 @@
+"""recipes/default/shelf.py: a codec run carried through the repository resumes on a machine that never saw it."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from pathlib import Path
+
+import torch
+from conftest import tone_corpus
+
+from voxtral_tts.train.codec_run import train_codec
+from voxtral_tts.train.config import CodecConfig, CodecDataConfig, CodecLossConfig, OptimConfig, RunConfig
+from voxtral_tts.train.loop import load_state, save_state
+
+SCRIPT = Path(__file__).resolve().parents[1] / "recipes" / "default" / "shelf.py"
+
+
+def load():
+    spec = importlib.util.spec_from_file_location("shelf", SCRIPT)
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules["shelf"] = mod
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def config(manifest: Path, out: Path) -> CodecConfig:
+    return CodecConfig(
+        run=RunConfig(out_dir=str(out), steps=6, batch_size=2, log_every=1, ckpt_every=3),
+        optim=OptimConfig(lr=2e-3, warmup_steps=1, rewarm_steps=2),
+        data=CodecDataConfig(manifest=str(manifest), segment_seconds=0.48),
+        loss=CodecLossConfig(teacher="mel", disc_start=100, freeze_encoder_at=2, stft_scales=[256, 128],
+                             envelope_weight=1.0, envelope_bands=8),
+    )  # fmt: skip
+
+
+def test_shelved_codec_run_resumes_elsewhere_and_never_goes_backwards(tmp_path: Path, capsys) -> None:
+    shelf = load()
+    manifest = tone_corpus(tmp_path / "data")
+    here, there, store = tmp_path / "here", tmp_path / "there", tmp_path / "shelf"
+    train_codec(config(manifest, here), stop_after=3)
+    saved = load_state(here / "last.pt")
+    path = shelf.save(here, "codec", store)
+
+    small = torch.load(path, weights_only=False)
+    assert "optim" not in small and small["step"] == 3 and small["frozen_at"] == 2
+    assert all(v.dtype == torch.bfloat16 for v in small["model"].values() if v.is_floating_point())
+    assert path.stat().st_size < (here / "last.pt").stat().st_size / 3
+    assert [json.loads(x)["step"] for x in small["metrics"].splitlines()] == [1, 2, 3]
+
+    # Another machine: nothing but the repository.
+    assert shelf.restore(there, "codec", store) == 0
+    got = load_state(there / "last.pt")
+    assert got["step"] == 3 and "optim" not in got and got["frozen_at"] == 2
+    k = next(k for k, v in saved["model"].items() if v.is_floating_point() and v.numel() > 100)
+    torch.testing.assert_close(got["model"][k], saved["model"][k].to(torch.bfloat16).float())
+    capsys.readouterr()
+    train_codec(config(manifest, there))
+    assert "fresh optimizer moments" in capsys.readouterr().out
+    done = load_state(there / "last.pt")
+    assert done["step"] == 6 and done["frozen_at"] == 2  # the freeze came along: the codes stay valid
+    assert [json.loads(x)["step"] for x in (there / "metrics.jsonl").read_text().splitlines()] == list(range(1, 7))
+
+    # The shelf is behind that run now: restoring must not throw its steps away.
+    assert shelf.restore(there, "codec", store) is None
+    assert load_state(there / "last.pt")["step"] == 6
+    # And a shelf ahead of a run replaces its checkpoint but keeps this machine's config (its paths).
+    local = load_state(here / "last.pt")
+    local["step"], local["config"]["run"]["out_dir"] = 1, "/elsewhere"
+    save_state(here / "last.pt", local)
+    assert shelf.restore(here, "codec", store) == 1
+    assert load_state(here / "last.pt")["config"]["run"]["out_dir"] == "/elsewhere"
