@@ -90,3 +90,21 @@ def tone_corpus(folder: Path, n: int = 4, seconds: float = 2.0) -> Path:
         rows.append({"id": str(i), "audio": f"{i}.flac", "text": "x", "language": "en", "speaker": "s", "duration": seconds})  # fmt: skip
     (folder / "manifest.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
     return folder / "manifest.jsonl"
+
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def load_script(relpath: str):
+    """A script of the repository (recipes/, benchmarks/) imported as a module, its folder on the path
+    for the modules beside it."""
+    import importlib.util
+    import sys
+
+    path = REPO / relpath
+    sys.path.insert(0, str(path.parent))
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules[path.stem] = mod  # dataclasses look their module up there
+    spec.loader.exec_module(mod)
+    return mod

@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from pathlib import Path
 
-SCRIPT = Path(__file__).resolve().parents[1] / "recipes" / "default" / "build_corpus.py"
+from conftest import load_script
 
 
 def load():
-    spec = importlib.util.spec_from_file_location("build_corpus", SCRIPT)
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules["build_corpus"] = mod  # its dataclasses look their module up there
-    spec.loader.exec_module(mod)
-    return mod
+    return load_script("recipes/default/build_corpus.py")
 
 
 def test_snapshot_lists_only_finished_clips_and_leaves_the_real_manifest_alone(tmp_path: Path) -> None:

@@ -3,7 +3,6 @@ taken back into the local run."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import shutil
 from argparse import Namespace
@@ -11,20 +10,15 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import tone_corpus
+from conftest import load_script, tone_corpus
 
 from voxtral_tts.train.config import LMConfig, LMDataConfig, OptimConfig, RunConfig, to_dict
 from voxtral_tts.train.lm import FrameItem
 from voxtral_tts.train.loop import load_state
 
-SCRIPT = Path(__file__).resolve().parents[1] / "recipes" / "default" / "gpu_piece.py"
-
 
 def load():
-    spec = importlib.util.spec_from_file_location("gpu_piece", SCRIPT)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+    return load_script("recipes/default/gpu_piece.py")
 
 
 def items(n: int = 10, acoustic: int = 36) -> list[FrameItem]:

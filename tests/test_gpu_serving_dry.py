@@ -3,22 +3,17 @@ between the rare sessions that have a GPU."""
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import torch
+from conftest import load_script
 
 from voxtral_tts.config import ModelArgs
 from voxtral_tts.model import VoxtralModel
 
-SCRIPT = Path(__file__).resolve().parents[1] / "benchmarks" / "gpu_serving.py"
-
 
 def load():
-    spec = importlib.util.spec_from_file_location("gpu_serving", SCRIPT)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+    return load_script("benchmarks/gpu_serving.py")
 
 
 def test_dry_run_writes_the_table(tmp_path: Path) -> None:

@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import sys
 from pathlib import Path
 
-SCRIPT = Path(__file__).resolve().parents[1] / "recipes" / "default" / "pipeline.py"
+from conftest import REPO, load_script
 
 
 def load():
-    spec = importlib.util.spec_from_file_location("pipeline", SCRIPT)
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules["pipeline"] = mod  # its dataclasses look their module up there
-    spec.loader.exec_module(mod)
-    return mod
+    return load_script("recipes/default/pipeline.py")
 
 
 def test_steps_done_is_the_checkpoints_step_not_the_last_logged_one(tmp_path: Path) -> None:
@@ -67,11 +62,7 @@ def test_reference_clips_for_a_preset_voice() -> None:
 
 
 def load_probe():
-    sys.path.insert(0, str(SCRIPT.parent))  # probe.py imports evaluate.py beside it
-    spec = importlib.util.spec_from_file_location("probe", SCRIPT.parent / "probe.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+    return load_script("recipes/default/probe.py")  # it imports evaluate.py beside it
 
 
 def test_probe_picks_distinct_references_per_language_and_plots_its_log(tmp_path: Path) -> None:
@@ -91,7 +82,7 @@ def test_probe_picks_distinct_references_per_language_and_plots_its_log(tmp_path
 
 
 def make_plan(pipe, tmp_path: Path, codec_set: list[str] | None = None):
-    here = SCRIPT.parent / "train"
+    here = REPO / "recipes" / "default" / "train"
     return pipe.Plan(
         pipe.Paths.under(tmp_path, tmp_path / "shipped"), here / "codec.yaml", here / "lm.yaml", codec_set or [], [], [],
         0.0, 2,

@@ -2,27 +2,19 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from pathlib import Path
 
 import torch
-from conftest import tone_corpus
+from conftest import load_script, tone_corpus
 
 from voxtral_tts.train.codec_run import train_codec
 from voxtral_tts.train.config import CodecConfig, CodecDataConfig, CodecLossConfig, OptimConfig, RunConfig
 from voxtral_tts.train.loop import load_state, save_state
 
-SCRIPT = Path(__file__).resolve().parents[1] / "recipes" / "default" / "shelf.py"
-
 
 def load():
-    spec = importlib.util.spec_from_file_location("shelf", SCRIPT)
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules["shelf"] = mod
-    spec.loader.exec_module(mod)
-    return mod
+    return load_script("recipes/default/shelf.py")
 
 
 def config(manifest: Path, out: Path) -> CodecConfig:
