@@ -494,6 +494,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=1234)
     ap.add_argument("--plan-only", action="store_true", help="print the plan and its time estimate, synthesize nothing")
     ap.add_argument("--snapshot", action="store_true", help="write *.partial.jsonl manifests of the clips finished so far, synthesize nothing")  # fmt: skip
+    ap.add_argument("--only", type=Path, metavar="MANIFEST", help="synthesize only the clips of this manifest (ids of this plan), write no manifests")  # fmt: skip
     ap.add_argument("--retry-failed", action="store_true", help="redo clips that failed in an earlier run")
     args = ap.parse_args(argv)
 
@@ -539,12 +540,19 @@ def main(argv: list[str] | None = None) -> int:
         return not args.retry_failed
 
     todo = [j for j in jobs if not done(j)]
+    n_done = len(jobs) - len(todo)
+    if args.only:  # e.g. the codec check set, before the corpus around it exists
+        want = {json.loads(line)["id"] for line in args.only.read_text(encoding="utf-8").splitlines() if line.strip()}
+        unknown = want - {j.id for j in jobs}
+        if unknown:
+            raise SystemExit(f"build_corpus: {args.only}: {len(unknown)} ids are not in this plan, e.g. {min(unknown)}")
+        todo = [j for j in todo if j.id in want]
     total_cost = sum(j.cost() for j in todo) / max(1, args.workers)
     est_h = {split: sum(j.est_seconds for j in jobs if j.split == split) / 3600 for split in ("train", "heldout_sentences", "heldout_speakers")}  # fmt: skip
     n_speakers = len({j.identity.speaker for j in jobs if j.split == "train"})
     print(
         f"plan: {len(jobs)} clips ({', '.join(f'{k} ~{v:.2f} h' for k, v in est_h.items())}), {n_speakers} training "
-        f"speakers, {len(voices)} teacher voices, licence tier {args.licence}; {len(jobs) - len(todo)} already done; "
+        f"speakers, {len(voices)} teacher voices, licence tier {args.licence}; {n_done} already done; "
         f"estimated {_hms(total_cost)} with {args.workers} workers (planned in {time.monotonic() - t_plan:.1f} s)",
         file=sys.stderr,
     )
@@ -619,6 +627,8 @@ def main(argv: list[str] | None = None) -> int:
         signal.signal(signal.SIGTERM, old)
     if stop["flag"]:
         return 143
+    if args.only:  # a few clips are not a corpus: no manifests, no summary
+        return 0
 
     by_split = write_outputs(out, jobs, journal)
     meta["wall_seconds_this_run"] = round(time.monotonic() - t0, 1)
