@@ -6,7 +6,7 @@
 
 A run folder holds hundreds of MB (Adam's moments, the teacher cache) and lives on one machine. The shelf holds
 what resuming needs and no more: the weights in bf16, the step, the data position, the frozen-encoder step and
-the run's metrics, about 25 MB for the codec. Commit it by replacing the previous one (one file per stage, so
+the run's metrics, 21.5 MiB for the codec (its bf16 weights are 21 of them). Commit it by replacing the previous one (one file per stage, so
 history gains a version per commit, the tree never more than one). A run resumed from the shelf starts Adam
 afresh and re-warms its lr over `optim.rewarm_steps`, as after a GPU piece. `pipeline.py` restores from the
 shelf before it trains, whenever the shelf is ahead of the local run.
