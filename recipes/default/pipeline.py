@@ -35,8 +35,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 sys.path.insert(0, str(ROOT / "src"))
-
-sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE))  # shelf.py, next to this script
 
 import shelf  # noqa: E402
 
