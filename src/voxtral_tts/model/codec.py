@@ -30,9 +30,18 @@ def _pad1d(x: torch.Tensor, left: int, right: int, mode: str) -> torch.Tensor:
 class CausalConv1d(nn.Module):
     """Conv1d padded on the left by k - s, plus on the right up to an output length of ceil(L / s)."""
 
-    def __init__(self, c_in: int, c_out: int, kernel: int, stride: int = 1, pad_mode: str = "reflect", wn: bool = True):
+    def __init__(
+        self,
+        c_in: int,
+        c_out: int,
+        kernel: int,
+        stride: int = 1,
+        pad_mode: str = "reflect",
+        wn: bool = True,
+        bias: bool = False,
+    ):
         super().__init__()
-        conv = nn.Conv1d(c_in, c_out, kernel, stride=stride, bias=False)
+        conv = nn.Conv1d(c_in, c_out, kernel, stride=stride, bias=bias)
         self.conv = weight_norm(conv) if wn else conv
         self.kernel, self.stride, self.pad_mode = kernel, stride, pad_mode
 
@@ -160,18 +169,29 @@ class CodecTransformer(nn.Module):
         return x
 
 
+# Where the iSTFT head's log-magnitudes start: speech at -23 LUFS sits around e^-3 per bin of a 960-point
+# window (e^-1.5 below 1 kHz, e^-5 above 6 kHz), not at e^0.
+ISTFT_LOGMAG_INIT = -3.0
+
+
 def causal_istft(y: torch.Tensor, n_fft: int, hop: int) -> torch.Tensor:
     """Vocos-style output head made causal: y [B, n_fft + 2, S] holds log-magnitude and phase for
     S steps; step s's window covers samples [s*hop, s*hop + n_fft) and output sample n sums the
     windows that started at or before it, so no sample depends on a later step. Returns the first
-    S*hop samples, normalised by the summed squared window."""
+    S*hop samples, normalised by the summed squared window.
+
+    Each inverse FFT is centred in its window (rolled by n_fft / 2) before windowing: phase 0 then puts
+    a frame's energy at the window's centre. Unrolled, phase 0 puts it at the window's edges, where the
+    Hann window is zero, and a decoder that starts near phase 0 learns to make sound by cancellation."""
     B, _, S = y.shape
     n_bins = n_fft // 2 + 1
-    mag = torch.exp(y[:, :n_bins].float()).clamp(max=1e2)
+    # Capped before exp, not after: exp overflows for large log-magnitudes and the cap's zero gradient
+    # times inf is NaN.
+    mag = torch.exp(y[:, :n_bins].float().clamp(max=math.log(1e2)))
     phase = y[:, n_bins:].float()
     spec = torch.complex(mag * torch.cos(phase), mag * torch.sin(phase))  # [B, bins, S]
     window = torch.hann_window(n_fft, periodic=True, device=y.device)
-    frames = torch.fft.irfft(spec, n=n_fft, dim=1) * window[None, :, None]  # [B, n_fft, S]
+    frames = torch.fft.irfft(spec, n=n_fft, dim=1).roll(n_fft // 2, dims=1) * window[None, :, None]  # [B, n_fft, S]
     length = (S - 1) * hop + n_fft
     out = F.fold(frames, (1, length), kernel_size=(1, n_fft), stride=(1, hop)).view(B, length)
     env = F.fold(
@@ -224,7 +244,14 @@ class Codec(nn.Module):
         )
         self.head = args.output_head
         out_ch = self.patch * args.channels if self.head == "patch" else args.istft_n_fft + 2
-        self.output_proj = CausalConv1d(args.dim, out_ch, args.patch_proj_kernel_size, wn=wn)
+        # The iSTFT head has a bias (the official patch head has none): log-magnitudes sit far below 0 and
+        # tilt with frequency, an offset a bias-free projection of zero-mean features reaches only slowly.
+        istft = self.head == "istft"
+        self.output_proj = CausalConv1d(args.dim, out_ch, args.patch_proj_kernel_size, wn=wn, bias=istft)
+        if istft:
+            with torch.no_grad():
+                self.output_proj.conv.bias.zero_()
+                self.output_proj.conv.bias[: args.istft_n_fft // 2 + 1] = ISTFT_LOGMAG_INIT
 
     @property
     def samples_per_frame(self) -> int:
@@ -254,12 +281,19 @@ class Codec(nn.Module):
         """wave: [B, L] -> codes [B, 1 + acoustic_dim, ceil(L / samples_per_frame)], without special offset."""
         return self.quantizer.encode(self.encode_latent(wave))
 
-    def decode_latent(self, z: torch.Tensor) -> torch.Tensor:
-        """Latent [B, latent_dim, T] (quantized or not) -> waveform [B, T * samples_per_frame]."""
-        y = self.output_proj(self._run(self.decoder_blocks, z))  # [B, channels, T * up]
+    def decode_head(self, z: torch.Tensor) -> torch.Tensor:
+        """Latent [B, latent_dim, T] -> what the output head turns into audio: [B, channels, T * up] patches,
+        or [B, n_fft + 2, T * up] log-magnitudes and phases for the iSTFT head."""
+        return self.output_proj(self._run(self.decoder_blocks, z))
+
+    def head_to_wave(self, y: torch.Tensor) -> torch.Tensor:
         if self.head == "istft":
             return causal_istft(y, self.args.istft_n_fft, self.patch)
         return y.transpose(1, 2).reshape(y.shape[0], -1)
+
+    def decode_latent(self, z: torch.Tensor) -> torch.Tensor:
+        """Latent [B, latent_dim, T] (quantized or not) -> waveform [B, T * samples_per_frame]."""
+        return self.head_to_wave(self.decode_head(z))
 
     def decode(self, codes: torch.Tensor) -> torch.Tensor:
         """codes: [B, 1 + acoustic_dim, T] without special offset -> waveform [B, T * samples_per_frame]."""
