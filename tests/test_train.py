@@ -412,3 +412,51 @@ def test_envelope_probe_learns_and_can_join_or_leave_a_running_codec(tmp_path: P
     train_codec(cfg)  # resumed without the probe the checkpoint has: fresh moments, no crash
     assert "fresh optimizer moments" in capsys.readouterr().out
     assert _metrics(tmp_path / "codec")[-1]["step"] == 63
+
+
+def test_head_spectrum_loss_reads_the_heads_own_framing() -> None:
+    from voxtral_tts.train.losses import HeadSpectrumLoss, head_frames_mag
+
+    n_fft, hop, S = 256, 64, 30
+    wave = torch.randn(2, S * hop) * 0.1
+    mag = head_frames_mag(wave, n_fft, hop, S)
+    assert mag.shape == (2, n_fft // 2 + 1, S)
+    loss = HeadSpectrumLoss(n_fft, hop, n_mels=20)
+    phase = torch.rand_like(mag)  # the loss judges each window's magnitude, whatever its phase
+    exact = torch.cat([mag.clamp(min=1e-9).log(), phase], dim=1)
+    assert float(loss(exact, wave)) < 1e-4
+    louder = torch.cat([mag.clamp(min=1e-9).log() + 1.0, phase], dim=1)
+    assert float(loss(louder, wave)) > 0.5
+
+
+def test_head_spectrum_loss_teaches_the_istft_head_and_runs_in_training(tmp_path: Path) -> None:
+    import copy
+
+    from voxtral_tts.config import ModelArgs
+    from voxtral_tts.model import VoxtralModel
+    from voxtral_tts.tiny import TINY_PARAMS
+    from voxtral_tts.train.losses import HeadSpectrumLoss
+
+    p = copy.deepcopy(TINY_PARAMS)
+    p["multimodal"]["audio_tokenizer_args"].update(output_head="istft", istft_n_fft=960)
+    torch.manual_seed(0)
+    codec = VoxtralModel(ModelArgs.from_dict(p)).codec
+    t = torch.arange(1920 * 4) / 24000
+    wave = (0.1 * torch.sin(2 * torch.pi * 220 * t) * torch.sin(2 * torch.pi * 3 * t))[None]
+    z = torch.randn(1, codec.args.latent_dim, 4)
+    loss_fn = HeadSpectrumLoss(960, 240)
+    opt = torch.optim.Adam(codec.parameters(), lr=3e-3)
+    losses = []
+    for _ in range(40):
+        loss = loss_fn(codec.decode_head(z), wave)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        losses.append(loss.item())
+    assert losses[-1] < 0.6 * losses[0]
+
+    manifest = _write_corpus(tmp_path / "data")
+    cfg = codec_config(tmp_path / "codec", manifest, steps=3, head_spectrum_weight=1.0)
+    cfg.overrides = {"output_head": "istft", "istft_n_fft": 960}
+    train_codec(cfg)
+    assert all(np.isfinite(r["head_spectrum"]) for r in _metrics(tmp_path / "codec"))

@@ -49,6 +49,7 @@ from .loop import (
 )
 from .losses import (
     EnvelopeProbe,
+    HeadSpectrumLoss,
     MultiScaleSTFTDiscriminator,
     ReconstructionLoss,
     discriminator_loss,
@@ -344,6 +345,9 @@ def train_codec(cfg: CodecConfig, stop_after: int | None = None) -> Path:
     if lc.envelope_weight > 0 and not encoder_only:
         envelope = EnvelopeProbe(codec.args.acoustic_dim, spf, lc.envelope_subframes, lc.envelope_bands)
         envelope.to(d.device)
+    head_spectrum = None
+    if lc.head_spectrum_weight > 0 and codec.head == "istft":
+        head_spectrum = HeadSpectrumLoss(codec.args.istft_n_fft, codec.patch).to(d.device)
     disc = MultiScaleSTFTDiscriminator(cfg.loss.disc_scales, cfg.loss.disc_channels).to(d.device)
 
     gen_params = [p for p in model.parameters() if p.requires_grad] + (list(head.parameters()) if head else [])
@@ -427,13 +431,19 @@ def train_codec(cfg: CodecConfig, stop_after: int | None = None) -> Path:
                 latent, q_sem, commit, stats = quantize_for_training(
                     model, z, cfg, gen, not (encoder_only or frozen), d, always=frozen
                 )
-            y_hat = codec.decode_latent(latent)[:, : wave.shape[1]]
+            y_head = codec.decode_head(latent)
+            y_hat = codec.head_to_wave(y_head)[:, : wave.shape[1]]
             rl = recon(y_hat, wave)
             w1 = l1_weight(step, lc.l1_weight, lc.l1_decay_steps)
             loss = lc.stft_weight * rl["stft"] + lc.mel_weight * rl["mel"] + w1 * F.l1_loss(y_hat, wave)
+            if head_spectrum is not None:
+                hs = head_spectrum(y_head, wave)
+                loss = loss + lc.head_spectrum_weight * hs
             if not frozen:
                 loss = loss + lc.commit_weight * commit
             metrics = {"stft": rl["stft"].item(), "mel": rl["mel"].item(), "commit": commit.item()}
+            if head_spectrum is not None:
+                metrics["head_spectrum"] = hs.item()
             if head is not None and not frozen and crops[0][1] is not None:
                 target = torch.from_numpy(np.stack([c[1] for c in crops])).to(d.device)
                 pred = head(q_sem)[:, : target.shape[1]]

@@ -199,6 +199,9 @@ class CodecLossConfig:
     envelope_weight: float = 0.0
     envelope_subframes: int = 4
     envelope_bands: int = 36
+    # iSTFT head only: L1 between each window's predicted log-magnitude and the target's (HeadSpectrumLoss),
+    # so the head's magnitudes are the spectrum rather than whatever overlap-add cancels into one. 0: off.
+    head_spectrum_weight: float = 0.0
     teacher: str = "whisper"  # whisper | mel | none
     teacher_model: str = ""  # Whisper model folder (default: the one the eval extra installs)
     vq_decay: float = 0.99
