@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 import torch
+import torch.nn.functional as F
 from safetensors.torch import load_file
 
 from voxtral_tts import VoxtralTTS
@@ -429,6 +430,19 @@ def test_head_spectrum_loss_reads_the_heads_own_framing() -> None:
     assert float(loss(louder, wave)) > 0.5
 
 
+def _fit(module: torch.nn.Module, loss_fn, lr: float, steps: int = 40) -> list[float]:
+    """Adam on one fixed batch: the losses, step by step."""
+    opt = torch.optim.Adam(module.parameters(), lr=lr)
+    losses = []
+    for _ in range(steps):
+        loss = loss_fn()
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        losses.append(loss.item())
+    return losses
+
+
 def test_head_spectrum_loss_teaches_the_istft_head_and_runs_in_training(tmp_path: Path) -> None:
     import copy
 
@@ -445,14 +459,7 @@ def test_head_spectrum_loss_teaches_the_istft_head_and_runs_in_training(tmp_path
     wave = (0.1 * torch.sin(2 * torch.pi * 220 * t) * torch.sin(2 * torch.pi * 3 * t))[None]
     z = torch.randn(1, codec.args.latent_dim, 4)
     loss_fn = HeadSpectrumLoss(960, 240)
-    opt = torch.optim.Adam(codec.parameters(), lr=3e-3)
-    losses = []
-    for _ in range(40):
-        loss = loss_fn(codec.decode_head(z), wave)
-        opt.zero_grad()
-        loss.backward()
-        opt.step()
-        losses.append(loss.item())
+    losses = _fit(codec, lambda: loss_fn(codec.decode_head(z), wave), lr=3e-3)
     assert losses[-1] < 0.6 * losses[0]
 
     manifest = _write_corpus(tmp_path / "data")
@@ -460,3 +467,39 @@ def test_head_spectrum_loss_teaches_the_istft_head_and_runs_in_training(tmp_path
     cfg.overrides = {"output_head": "istft", "istft_n_fft": 960}
     train_codec(cfg)
     assert all(np.isfinite(r["head_spectrum"]) for r in _metrics(tmp_path / "codec"))
+
+
+def test_pinned_latent_makes_the_acoustic_values_the_envelope(tmp_path: Path) -> None:
+    from voxtral_tts.train.losses import PinnedLatent
+
+    pin = PinnedLatent(1920, subframes=4, bands=9)
+    wave = torch.randn(2, 1920 * 5)
+    target = pin(wave, 5)
+    assert target.shape == (2, 36, 5) and float(target.abs().max()) < 1
+    louder = pin(wave * 4, 5)  # a louder input reads higher in every band, through the same statistics
+    assert bool((louder > target).all())
+
+    # The encoder can learn to measure it: a fixed clip, the pin loss alone.
+    torch.manual_seed(0)
+    model, _ = build_codec_model(codec_config(tmp_path / "c0", tmp_path / "none", steps=1), tmp_path / "c0")
+    codec = model.codec
+    t = torch.arange(1920 * 5) / 24000
+    clip = (0.1 * torch.sin(2 * torch.pi * (150 + 400 * t) * t) * (1 + torch.sin(2 * torch.pi * 4 * t)))[None]
+    target = PinnedLatent(1920, 4, 9)(clip, 5)
+    sd = codec.args.semantic_dim
+    losses = _fit(codec, lambda: F.l1_loss(torch.tanh(codec.encode_latent(clip)[:, sd:]), target), lr=2e-3)
+    assert losses[-1] < 0.5 * losses[0]
+
+    manifest = _write_corpus(tmp_path / "data")
+    cfg = codec_config(tmp_path / "codec", manifest, steps=4, pin_weight=1.0, envelope_subframes=4, envelope_bands=9)
+    train_codec(cfg)
+    assert all(np.isfinite(r["pin"]) for r in _metrics(tmp_path / "codec"))
+    stats = load_state(tmp_path / "codec" / "last.pt")["pinned"]
+    assert stats["std"].gt(0).all()
+    cfg.run.steps = 6
+    train_codec(cfg)  # resumed: the targets keep the statistics they started with
+    torch.testing.assert_close(load_state(tmp_path / "codec" / "last.pt")["pinned"]["mean"], stats["mean"])
+
+    bad = codec_config(tmp_path / "bad", manifest, steps=1, pin_weight=1.0, envelope_subframes=4, envelope_bands=8)
+    with pytest.raises(ConfigError, match="acoustic_dim"):
+        train_codec(bad)

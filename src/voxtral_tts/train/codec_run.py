@@ -51,6 +51,7 @@ from .losses import (
     EnvelopeProbe,
     HeadSpectrumLoss,
     MultiScaleSTFTDiscriminator,
+    PinnedLatent,
     ReconstructionLoss,
     discriminator_loss,
     feature_matching_loss,
@@ -198,9 +199,11 @@ def quantize_for_training(
     update: bool,
     d: Dist,
     always: bool = False,
+    acoustic: torch.Tensor | None = None,
 ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, dict[str, float]]:
     """-> (latent for the decoder, straight-through quantised semantic latent, commitment loss, stats).
-    `always`: quantise every item, as inference does (else the config's dropout probabilities)."""
+    `always`: quantise every item, as inference does (else the config's dropout probabilities).
+    `acoustic`: the acoustic values to quantise, in (-1, 1), instead of tanh of z's (a pinned latent)."""
     codec = model.codec
     sd = codec.args.semantic_dim
     levels = codec.args.acoustic_codebook_size
@@ -223,7 +226,7 @@ def quantize_for_training(
     q_bt = q_ste.view(B, T, sd)
     sem = torch.where(sem_q, q_bt, zs_bt).transpose(1, 2)
 
-    a = torch.tanh(z[:, sd:])
+    a = torch.tanh(z[:, sd:]) if acoustic is None else acoustic
     step = 2.0 / (levels - 1)
     scaled = (a + 1) / 2 * (levels - 1)
     a_q = a + ((scaled.round() / (levels - 1)) * 2 - 1 - a).detach()
@@ -345,6 +348,14 @@ def train_codec(cfg: CodecConfig, stop_after: int | None = None) -> Path:
     if lc.envelope_weight > 0 and not encoder_only:
         envelope = EnvelopeProbe(codec.args.acoustic_dim, spf, lc.envelope_subframes, lc.envelope_bands)
         envelope.to(d.device)
+    pinned = None
+    if lc.pin_weight > 0 and not encoder_only:
+        if lc.envelope_subframes * lc.envelope_bands != codec.args.acoustic_dim:
+            raise ConfigError(
+                f"loss.pin_weight: a pinned latent needs acoustic_dim = envelope_subframes x envelope_bands "
+                f"({lc.envelope_subframes} x {lc.envelope_bands}), not {codec.args.acoustic_dim}"
+            )
+        pinned = PinnedLatent(spf, lc.envelope_subframes, lc.envelope_bands, lc.pin_scale).to(d.device)
     head_spectrum = None
     if lc.head_spectrum_weight > 0 and codec.head == "istft":
         head_spectrum = HeadSpectrumLoss(codec.args.istft_n_fft, codec.patch).to(d.device)
@@ -368,6 +379,8 @@ def train_codec(cfg: CodecConfig, stop_after: int | None = None) -> Path:
             head.load_state_dict(state["head"])
         if envelope is not None and state.get("envelope") is not None:
             envelope.load_state_dict(state["envelope"])
+        if pinned is not None and state.get("pinned") is not None:  # the targets' scale stays the run's
+            pinned.load_state_dict(state["pinned"])
         disc.load_state_dict(state["disc"])
         sampler.load_state_dict(state["sampler"][d.rank if d.world > 1 else 0])
         step = state["step"]
@@ -400,6 +413,7 @@ def train_codec(cfg: CodecConfig, stop_after: int | None = None) -> Path:
                     "model": {k: v for k, v in model.state_dict().items() if k.startswith("codec.")},
                     "head": head.state_dict() if head is not None else None,
                     "envelope": envelope.state_dict() if envelope is not None else None,
+                    "pinned": pinned.state_dict() if pinned is not None else None,
                     "disc": disc.state_dict(),
                     "optim": opt.state_dict(),
                     "optim_d": opt_d.state_dict(),
@@ -428,8 +442,21 @@ def train_codec(cfg: CodecConfig, stop_after: int | None = None) -> Path:
         with autocast(run, d.device):
             with torch.no_grad() if frozen else nullcontext():
                 z = codec.encode_latent(wave)
+                acoustic = None
+                if pinned is not None:
+                    a_enc = torch.tanh(z[:, codec.args.semantic_dim :].float())
+                    with torch.no_grad():
+                        target = pinned(wave, z.shape[-1])
+                    pin = F.l1_loss(a_enc, target)
+                    # The decoder learns to voice envelopes, not to reshape them: no gradient reaches the
+                    # encoder's acoustic values through it.
+                    acoustic = a_enc.detach()
+                    if not frozen:
+                        use = (torch.rand(z.shape[0], generator=gen) < lc.p_target_latent).to(z.device)
+                        acoustic = torch.where(use[:, None, None], target, acoustic)
+                    acoustic = acoustic.to(z.dtype)
                 latent, q_sem, commit, stats = quantize_for_training(
-                    model, z, cfg, gen, not (encoder_only or frozen), d, always=frozen
+                    model, z, cfg, gen, not (encoder_only or frozen), d, always=frozen, acoustic=acoustic
                 )
             y_head = codec.decode_head(latent)
             y_hat = codec.head_to_wave(y_head)[:, : wave.shape[1]]
@@ -450,6 +477,10 @@ def train_codec(cfg: CodecConfig, stop_after: int | None = None) -> Path:
                 distill = 1 - F.cosine_similarity(pred.float(), target.float(), dim=-1).mean()
                 loss = loss + lc.distill_weight * distill
                 metrics["distill"] = distill.item()
+            if pinned is not None:
+                metrics["pin"] = pin.item()
+                if not frozen:
+                    loss = loss + lc.pin_weight * pin
             if envelope is not None and not frozen:
                 env = envelope(latent[:, codec.args.semantic_dim :], wave)
                 loss = loss + lc.envelope_weight * env

@@ -199,6 +199,13 @@ class CodecLossConfig:
     envelope_weight: float = 0.0
     envelope_subframes: int = 4
     envelope_bands: int = 36
+    # Pinned acoustic latent (PinnedLatent): the acoustic values are trained (L1, this weight) to equal
+    # tanh(pin_scale x the standardised log-mel envelope) of envelope_subframes x envelope_bands values, which
+    # must be the acoustic width; the decoder sees no gradient path into them and learns from the encoder's
+    # values and, for a share p_target_latent of the items, from the targets themselves. 0: off.
+    pin_weight: float = 0.0
+    pin_scale: float = 0.5
+    p_target_latent: float = 0.5
     # iSTFT head only: L1 between each window's predicted log-magnitude and the target's (HeadSpectrumLoss),
     # so the head's magnitudes are the spectrum rather than whatever overlap-add cancels into one. 0: off.
     head_spectrum_weight: float = 0.0

@@ -101,19 +101,17 @@ class HeadSpectrumLoss(nn.Module):
         return (linear + mel) / 2
 
 
-class EnvelopeProbe(nn.Module):
-    """Log-mel envelopes of `subframes` sub-frames per codec frame, and a linear head that predicts them from
-    the frame's acoustic values: the codec's acoustic latent must carry the spectral envelope over time."""
+class LogMelEnvelope(nn.Module):
+    """Log-mel envelopes of `subframes` sub-frames per codec frame, standardised per band."""
 
-    def __init__(self, acoustic_dim: int, samples_per_frame: int, subframes: int, bands: int, sr: int = 24000):
+    def __init__(self, samples_per_frame: int, subframes: int, bands: int, sr: int = 24000):
         super().__init__()
         self.hop = samples_per_frame // subframes
         self.n_fft = 1024
         self.subframes, self.bands = subframes, bands
-        self.head = nn.Linear(acoustic_dim, subframes * bands)
         self.register_buffer("fb", mel_filterbank(sr, self.n_fft, bands), persistent=False)
-        # Targets are standardised per band with the first batch's statistics, so the head starts at the
-        # right scale instead of spending thousands of small steps walking its bias to log-mel levels.
+        # Targets are standardised per band with the first batch's statistics (kept in the checkpoint), so
+        # what is learnt starts at the right scale and means the same thing for the whole run.
         self.register_buffer("mean", torch.zeros(bands))
         self.register_buffer("std", torch.zeros(bands))
 
@@ -121,6 +119,8 @@ class EnvelopeProbe(nn.Module):
         """wave [B, L] -> [B, frames, subframes * bands] standardised log-mel, sub-frame s of frame t centred
         at sample (t * subframes + s) * hop."""
         mag = stft_mag(wave.float(), self.n_fft, self.hop)[..., : frames * self.subframes]
+        if mag.shape[-1] < frames * self.subframes:  # a crop shorter than its frames: silence past the end
+            mag = F.pad(mag, (0, frames * self.subframes - mag.shape[-1]), value=1e-7)
         logmel = (self.fb @ mag).clamp(min=1e-5).log()  # [B, bands, frames * subframes]
         if not bool(self.std.any()):
             self.mean.copy_(logmel.mean(dim=(0, 2)))
@@ -129,11 +129,38 @@ class EnvelopeProbe(nn.Module):
         B = wave.shape[0]
         return logmel.transpose(1, 2).reshape(B, frames, self.subframes * self.bands)
 
+
+class EnvelopeProbe(LogMelEnvelope):
+    """A linear head that predicts the log-mel envelopes from the frame's acoustic values: the codec's acoustic
+    latent must carry the spectral envelope over time."""
+
+    def __init__(self, acoustic_dim: int, samples_per_frame: int, subframes: int, bands: int, sr: int = 24000):
+        super().__init__(samples_per_frame, subframes, bands, sr)
+        self.head = nn.Linear(acoustic_dim, subframes * bands)
+
     def forward(self, acoustic: torch.Tensor, wave: torch.Tensor) -> torch.Tensor:
         """acoustic [B, acoustic_dim, T] -> L1 between predicted and measured envelopes."""
         target = self.target(wave, acoustic.shape[-1])
         pred = self.head(acoustic.transpose(1, 2).float())[:, : target.shape[1]]
         return F.l1_loss(pred, target)
+
+
+class PinnedLatent(LogMelEnvelope):
+    """The acoustic values a pinned codec must produce: tanh(scale x the standardised log-mel envelope), one
+    value per band and sub-frame, in FSQ's range.
+
+    A small codec trained end to end on a CPU budget learned a latent its decoder could not make intelligible
+    (docs/default-model.md); a decoder fed these envelopes was understood after minutes. So the encoder learns
+    to measure the envelope (a regression), and the decoder learns to voice it, from the targets and from the
+    encoder's estimates."""
+
+    def __init__(self, samples_per_frame: int, subframes: int, bands: int, scale: float = 0.5, sr: int = 24000):
+        super().__init__(samples_per_frame, subframes, bands, sr)
+        self.scale = scale
+
+    def forward(self, wave: torch.Tensor, frames: int) -> torch.Tensor:
+        """-> [B, subframes * bands, frames] in (-1, 1)."""
+        return torch.tanh(self.scale * self.target(wave, frames)).transpose(1, 2)
 
 
 class STFTDiscriminator(nn.Module):
