@@ -503,3 +503,35 @@ def test_pinned_latent_makes_the_acoustic_values_the_envelope(tmp_path: Path) ->
     bad = codec_config(tmp_path / "bad", manifest, steps=1, pin_weight=1.0, envelope_subframes=4, envelope_bands=8)
     with pytest.raises(ConfigError, match="acoustic_dim"):
         train_codec(bad)
+
+
+def test_envelope_frames_come_from_a_pinned_codec_export(tmp_path: Path) -> None:
+    from voxtral_tts.data.encode import encode_manifest
+    from voxtral_tts.data.frames import CodeStore
+    from voxtral_tts.data.manifest import DataError
+    from voxtral_tts.model.quantizers import fsq_levels
+    from voxtral_tts.train.losses import PINNED_FILE, PinnedLatent
+
+    manifest = _write_corpus(tmp_path / "data", n=2)
+    cfg = codec_config(tmp_path / "codec", manifest, steps=2, pin_weight=1.0, envelope_subframes=4, envelope_bands=9)
+    model = export_run(train_codec(cfg), tmp_path / "model")
+    pin = PinnedLatent.from_json((model / PINNED_FILE).read_text())
+    encode_manifest(model, manifest, tmp_path / "c", progress=False)
+    by_codec = CodeStore(tmp_path / "c")
+    encode_manifest(model, manifest, tmp_path / "e", progress=False, acoustic="envelope")
+    by_env = CodeStore(tmp_path / "e")
+    assert by_env.meta["acoustic"] == "envelope"
+    for i in range(len(by_env)):
+        env, enc = by_env.codes(i), by_codec.codes(i)
+        np.testing.assert_array_equal(env[:, 0], enc[:, 0])  # the semantic codes are the encoder's either way
+        wave, _ = sf.read(tmp_path / "data" / f"{i}.flac", dtype="float32")
+        T = env.shape[0]
+        x = torch.from_numpy(np.pad(wave, (0, T * 1920 - wave.size)))[None]
+        want = fsq_levels(pin(x, T)[0].T, 21).numpy() + 2
+        np.testing.assert_array_equal(env[:, 1:], want)
+        assert not np.array_equal(env[:, 1:], enc[:, 1:])
+    with pytest.raises(DataError, match="acoustic"):  # one folder holds one kind of frames
+        encode_manifest(model, manifest, tmp_path / "e", progress=False, acoustic="codec")
+    with pytest.raises(DataError, match=PINNED_FILE):
+        (model / PINNED_FILE).unlink()
+        encode_manifest(model, manifest, tmp_path / "e2", progress=False, acoustic="envelope")

@@ -4,10 +4,12 @@ latents computed from the audio (tanh of the standardised log-mel envelope, 4 su
 
     .venv/bin/python recipes/default/decoder_ceiling.py train --manifest M --minutes 16 --out runs/ceiling
     .venv/bin/python recipes/default/decoder_ceiling.py judge --out runs/ceiling [--encoder runs/pinned-codec]
+    .venv/bin/python recipes/default/decoder_ceiling.py judge --out runs/judged --run runs/default-codec
 
 `judge` reports Whisper base WER over the gate's languages (de en es fr it pt) for the originals, the decoder
 fed the true envelopes (unquantized and FSQ-quantized), and, with `--encoder`, that run's encoder estimates
-through the same decoder. This separated the two halves of the codec on 2026-12-05: a decoder trained 3.1k
+through the same decoder (`--run`: a pinned codec run's own decoder, on true envelopes and on its encoder's
+estimates: the path the LM's frames take, and the path a cloned voice's prompt takes). This separated the two halves of the codec on 2026-12-05: a decoder trained 3.1k
 steps on true envelopes scored 40 %, the same decoder fed a regressed encoder's estimates 105 %.
 """
 
@@ -89,20 +91,31 @@ def train(manifest: str, minutes: float, out: Path, config: Path) -> None:
     )
 
 
-def judge(out: Path, encoder: str | None) -> dict:
+def load_run(run: Path) -> dict:
+    """A codec run's last checkpoint as a `decoder.pt`: its whole codec (encoder included) and its targets'
+    statistics, so the run's decoder can be judged on true envelopes beside its encoder's estimates."""
+    state = load_state(run / "last.pt")
+    if state is None or state.get("pinned") is None:
+        raise SystemExit(f"{run}: no checkpoint of a codec with a pinned latent (loss.pin_weight)")
+    codec = {k[len("codec.") :]: v.float() for k, v in state["model"].items() if k.startswith("codec.")}
+    return {"params": state["params"], "codec": codec, "pinned": state["pinned"], "steps": state["step"]}
+
+
+def judge(out: Path, encoder: str | None, run: Path | None = None) -> dict:
     from voxtral_tts.data.manifest import read_manifest
     from voxtral_tts.eval.asr import load_asr
     from voxtral_tts.eval.metrics import corpus_rate, word_edits
     from voxtral_tts.eval.normalize import normalize_text
 
-    saved = torch.load(out / "decoder.pt", map_location="cpu", weights_only=False)
+    saved = load_run(run) if run else torch.load(out / "decoder.pt", map_location="cpu", weights_only=False)
+    out.mkdir(parents=True, exist_ok=True)
     model = VoxtralModel(ModelArgs.from_dict(saved["params"]), with_encoder=True)
     codec = model.codec.eval()
     codec.load_state_dict(saved["codec"], strict=False)  # the encoder is not part of it
     a = codec.args
     pin = PinnedLatent(a.samples_per_frame, 4, a.acoustic_dim // 4)
     pin.load_state_dict(saved["pinned"])
-    enc = None
+    enc = {k: v for k, v in saved["codec"].items() if k.startswith(("input_proj", "encoder_"))} if run else None
     if encoder:
         state = load_state(Path(encoder) / "last.pt")
         enc = {
@@ -123,9 +136,15 @@ def judge(out: Path, encoder: str | None) -> dict:
         latents = {}
         with torch.no_grad():
             latents["envelope"] = pin(F.pad(x, (0, T * a.samples_per_frame - len(wave))), T)
+            # A run's decoder learnt with the semantic code beside the envelope: give it the encoder's, quantised
+            # as at inference. A ceiling decoder never saw one: zeros.
+            semantic = torch.zeros(1, a.semantic_dim, T)
             if enc is not None:
                 codec.load_state_dict(enc, strict=False)
-                latents["encoder"] = torch.tanh(codec.encode_latent(x)[:, a.semantic_dim :])
+                z = codec.encode_latent(x)
+                latents["encoder"] = torch.tanh(z[:, a.semantic_dim :])
+                if run:
+                    semantic = codec.quantizer.semantic_codebook.decode(codec.quantizer.encode(z)[:, 0])
             ref = normalize_text(e.text, e.language)
             errs.setdefault("original", []).append(
                 word_edits(ref, normalize_text(asr.transcribe(wave, 24000, e.language), e.language))
@@ -134,7 +153,7 @@ def judge(out: Path, encoder: str | None) -> dict:
                 for quantized in (False, True):
                     key = name + (" (FSQ)" if quantized else "")
                     ac = fsq(lat, a.acoustic_codebook_size) if quantized else lat
-                    y = codec.decode_latent(torch.cat([torch.zeros(1, a.semantic_dim, T), ac], 1))[0, : len(wave)]
+                    y = codec.decode_latent(torch.cat([semantic, ac], 1))[0, : len(wave)]
                     mels.setdefault(key, []).append(rec_loss(y[None], x[:, : len(y)])["mel"].item())
                     hyp = normalize_text(asr.transcribe(y.numpy(), 24000, e.language), e.language)
                     errs.setdefault(key, []).append(word_edits(ref, hyp))
@@ -160,11 +179,12 @@ def main(argv: list[str] | None = None) -> int:
     j = sub.add_parser("judge")
     j.add_argument("--out", type=Path, required=True)
     j.add_argument("--encoder", help="a codec run folder whose encoder to judge through this decoder")
+    j.add_argument("--run", type=Path, help="judge this codec run's own decoder and encoder instead")
     args = ap.parse_args(argv)
     if args.cmd == "train":
         train(args.manifest, args.minutes, args.out, args.config)
     else:
-        judge(args.out, args.encoder)
+        judge(args.out, args.encoder, args.run)
     return 0
 
 

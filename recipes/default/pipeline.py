@@ -40,6 +40,7 @@ sys.path.insert(0, str(HERE))  # shelf.py, next to this script
 import shelf  # noqa: E402
 
 from voxtral_tts.progress import hms  # noqa: E402
+from voxtral_tts.train.losses import PINNED_FILE  # noqa: E402
 
 # Preset voices: (name, language, speaker label in the corpus, or a prefix to pick one by).
 # Both sexes in every language the teachers allow; espeak-ng variants fill where only it teaches.
@@ -380,6 +381,9 @@ def stage_frames(plan: Plan) -> bool:
     if done.exists():
         return True
     cmd = cli("data", "encode", "--model", plan.codec_model, "--manifest", plan.paths.corpus / "manifest.jsonl")
+    # A pinned codec's LM learns to speak in true envelopes: the frames its decoder voices best (docs/default-model.md).
+    if (Path(plan.codec_model) / PINNED_FILE).exists():
+        cmd += ["--acoustic", "envelope"]
     sh([*cmd, "--out", plan.paths.frames])
     done.write_text(str(plan.codec_model))
     return True

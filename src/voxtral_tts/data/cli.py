@@ -38,6 +38,7 @@ def cmd_encode(args: argparse.Namespace) -> int:
         device=args.device,
         dtype=args.dtype,
         shard_frames=args.shard_frames,
+        acoustic=args.acoustic,
     )
     print(f"encoded {summary['kept']} utterances, {summary['frames']} frames ({summary['hours']:.2f} h)")
     if summary["skipped"]:
@@ -88,4 +89,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     e.add_argument("--device", help="cpu, cuda, cuda:1 ... (default: cuda if available)")
     e.add_argument("--dtype", choices=["fp32", "bf16", "fp16"], default="fp32", help="codec precision (default fp32)")
     e.add_argument("--shard-frames", type=int, default=50_000, help="frames per shard file (default 50000)")
+    e.add_argument(
+        "--acoustic",
+        choices=["codec", "envelope"],
+        default="codec",
+        help="acoustic codes from the encoder (default), or the true envelopes a pinned codec's encoder estimates",
+    )
     e.set_defaults(func=cmd_encode)

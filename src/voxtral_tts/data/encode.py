@@ -34,6 +34,7 @@ from safetensors import safe_open
 from ..checkpoint import load_model
 from ..config import N_AUDIO_SPECIALS
 from ..errors import EncoderMissingError
+from ..model.quantizers import fsq_levels
 from ..progress import Progress
 from . import dsp
 from .frames import FORMAT, INDEX, META, SHARDS, codec_fingerprint, write_shard
@@ -103,7 +104,8 @@ def _check_meta(out: Path, meta: dict[str, Any]) -> None:
             old = json.loads(path.read_text())
         except (json.JSONDecodeError, UnicodeDecodeError):
             raise DataError(f"{path}: not valid JSON; remove the folder or use another --out") from None
-        for k in ("format", "params_sha256", "codec_sha256", "dtype"):
+        old.setdefault("acoustic", "codec")  # caches from before the option
+        for k in ("format", "params_sha256", "codec_sha256", "dtype", "acoustic"):
             if old.get(k) != meta[k]:
                 raise DataError(
                     f"{out}: holds codes made by another model or setting ({k} {str(old.get(k))[:16]} "
@@ -112,14 +114,33 @@ def _check_meta(out: Path, meta: dict[str, Any]) -> None:
     atomic_write_text(path, json.dumps(meta, indent=2) + "\n")
 
 
+def _pinned_envelope(model_dir: Path) -> torch.nn.Module:
+    """The envelope a pinned codec's encoder was trained to estimate, from the file its export writes."""
+    from ..train.losses import PINNED_FILE, PinnedLatent
+
+    path = model_dir / PINNED_FILE
+    if not path.exists():
+        raise DataError(
+            f"{path}: not found; --acoustic envelope needs a codec trained with a pinned latent (loss.pin_weight)"
+        )
+    return PinnedLatent.from_json(path.read_text())
+
+
 def _skip_row(e: Entry, path: Path, reason: str, ex: Exception) -> dict[str, Any]:
     return {"id": e.id, "audio": str(path), "reason": reason, "detail": f"{path}: {type(ex).__name__}: {ex}"}
 
 
 def _encode_one(
-    net: torch.nn.Module, e: Entry, path: Path, device: str, lo: np.ndarray, hi: np.ndarray
+    net: torch.nn.Module,
+    e: Entry,
+    path: Path,
+    device: str,
+    lo: np.ndarray,
+    hi: np.ndarray,
+    envelope: torch.nn.Module | None = None,
 ) -> np.ndarray | dict[str, Any]:
-    """The codes of one utterance, int16 [T, 37] with the offset, or a skipped.jsonl row."""
+    """The codes of one utterance, int16 [T, 37] with the offset, or a skipped.jsonl row. With `envelope` (a
+    pinned codec's PinnedLatent), the acoustic columns are the true envelope's levels, not the encoder's."""
     c = net.args.codec
     try:
         wave = read_audio(path, c.sampling_rate)
@@ -135,6 +156,11 @@ def _encode_one(
     try:
         with torch.inference_mode():
             codes = net.codec.encode(torch.from_numpy(wave)[None].to(device))[0].T + N_AUDIO_SPECIALS
+            if envelope is not None:
+                T = codes.shape[0]
+                x = torch.from_numpy(np.pad(wave, (0, T * c.samples_per_frame - wave.size)))[None]
+                levels = fsq_levels(envelope(x, T)[0].T, c.acoustic_codebook_size)
+                codes[:, 1:] = levels.to(codes) + N_AUDIO_SPECIALS
         codes = codes.to("cpu", torch.int32).numpy()  # [T, 37]
         want = -(-wave.size // c.samples_per_frame)
         if codes.shape != (want, lo.size) or (codes < lo).any() or (codes >= hi).any():
@@ -168,9 +194,12 @@ def encode_manifest(
     shard_frames: int = 50_000,
     flush_seconds: float = 300.0,
     progress: bool = True,
+    acoustic: str = "codec",
 ) -> dict[str, Any]:
     """Encode every utterance of `manifest` (one file, or several whose ids do not clash) with the codec
-    of the model folder `model` into `out`.
+    of the model folder `model` into `out`. `acoustic="envelope"`: a codec trained with a pinned latent
+    (`loss.pin_weight`) gives the semantic codes, and the acoustic codes are the quantised true envelopes its
+    encoder was trained to estimate (the frames an LM learns to speak in, exact where the encoder is not).
     Returns the summary (also written to summary.json)."""
     t0 = time.monotonic()
     model_dir, out = Path(model), Path(out)
@@ -188,6 +217,9 @@ def encode_manifest(
             "encode audio; use a checkpoint with audio_tokenizer encoder weights"
         )
     c = args.codec
+    envelope = _pinned_envelope(model_dir) if acoustic == "envelope" else None
+    if acoustic not in ("codec", "envelope"):
+        raise DataError(f"--acoustic {acoustic}: choose codec or envelope")
     sizes = args.audio.codebook_sizes  # with the specials
     if max(sizes) > np.iinfo(np.int16).max:
         raise DataError(f"{model_dir}: codebooks of {max(sizes)} entries do not fit the int16 cache")
@@ -196,6 +228,7 @@ def encode_manifest(
         "model": str(model_dir.resolve()),
         **codec_fingerprint(model_dir, net),
         "dtype": dtype,
+        "acoustic": acoustic,
         "sample_rate": c.sampling_rate,
         "frame_rate": c.frame_rate,
         "samples_per_frame": c.samples_per_frame,
@@ -238,7 +271,7 @@ def encode_manifest(
         bar.note = f"{reused} done in an earlier run"
     try:
         for e, path, sig in todo:
-            codes = _encode_one(net, e, path, device, lo, hi)
+            codes = _encode_one(net, e, path, device, lo, hi, envelope)
             bar.update()
             if isinstance(codes, dict):
                 skipped.append({**codes, "src": sig})

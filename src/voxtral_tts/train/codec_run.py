@@ -34,7 +34,7 @@ from ..model import VoxtralModel
 from ..model.quantizers import SemanticCodebook
 from ..text.tekken import write_tekken
 from ..tiny import TINY_PARAMS
-from .config import CODEC_PRESETS, CodecConfig, ConfigError, dump_config, to_dict
+from .config import CODEC_PRESETS, CodecConfig, ConfigError, dump_config, from_dict, to_dict
 from .loop import (
     Dist,
     EpochSampler,
@@ -48,6 +48,7 @@ from .loop import (
     save_state,
 )
 from .losses import (
+    PINNED_FILE,
     EnvelopeProbe,
     HeadSpectrumLoss,
     MultiScaleSTFTDiscriminator,
@@ -542,4 +543,9 @@ def export_codec(run_dir: str | Path, out: str | Path, dtype: torch.dtype = torc
     model.load_state_dict(state["model"], strict=False)
     folder = save_model(out, model, state["tokenizer"], voices=voices if voices is not None else {}, dtype=dtype)
     (Path(folder) / "training.json").write_text(json.dumps({"stage": "codec", "steps": state["step"]}, indent=2))
+    if state.get("pinned") is not None:  # what `data encode --acoustic envelope` reproduces
+        lc = from_dict(CodecConfig, state["config"]).loss
+        pin = PinnedLatent(args.codec.samples_per_frame, lc.envelope_subframes, lc.envelope_bands, lc.pin_scale)
+        pin.load_state_dict(state["pinned"])
+        (Path(folder) / PINNED_FILE).write_text(pin.to_json())
     return folder

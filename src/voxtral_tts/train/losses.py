@@ -3,6 +3,7 @@ STFT discriminator whose feature maps give the feature-matching loss."""
 
 from __future__ import annotations
 
+import json
 import math
 
 import numpy as np
@@ -101,6 +102,9 @@ class HeadSpectrumLoss(nn.Module):
         return (linear + mel) / 2
 
 
+PINNED_FILE = "pinned_latent.json"  # beside an exported pinned codec: its targets' definition and statistics
+
+
 class LogMelEnvelope(nn.Module):
     """Log-mel envelopes of `subframes` sub-frames per codec frame, standardised per band."""
 
@@ -161,6 +165,27 @@ class PinnedLatent(LogMelEnvelope):
     def forward(self, wave: torch.Tensor, frames: int) -> torch.Tensor:
         """-> [B, subframes * bands, frames] in (-1, 1)."""
         return torch.tanh(self.scale * self.target(wave, frames)).transpose(1, 2)
+
+    def to_json(self) -> str:
+        """What defines the targets, for `data encode --acoustic envelope` beside an exported codec."""
+        return json.dumps(
+            {
+                "samples_per_frame": self.hop * self.subframes,
+                "subframes": self.subframes,
+                "bands": self.bands,
+                "scale": self.scale,
+                "mean": self.mean.tolist(),
+                "std": self.std.tolist(),
+            }
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> PinnedLatent:
+        d = json.loads(text)
+        pin = cls(d["samples_per_frame"], d["subframes"], d["bands"], d["scale"])
+        pin.mean.copy_(torch.tensor(d["mean"]))
+        pin.std.copy_(torch.tensor(d["std"]))
+        return pin
 
 
 class STFTDiscriminator(nn.Module):
