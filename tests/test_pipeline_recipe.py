@@ -193,3 +193,8 @@ def test_gate_stage_stops_the_pipeline_unless_skipped_and_judges_each_export_onc
     plan.skip_gate = False
     (plan.codec_model / ".exported_from").write_text("run 2")  # a new export is judged afresh
     assert pipe.stage_gate(plan) is True and len(calls) == 2
+    # A pinned codec is judged on the frames its LM learns: true envelopes, not the autoencoder.
+    (plan.codec_model / pipe.PINNED_FILE).write_text("{}")
+    (plan.codec_model / ".exported_from").write_text("run 3")
+    assert pipe.stage_gate(plan) is True and "--unquantized" not in calls[2]
+    assert calls[2][calls[2].index("--acoustic") + 1] == "envelope"

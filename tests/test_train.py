@@ -532,6 +532,21 @@ def test_envelope_frames_come_from_a_pinned_codec_export(tmp_path: Path) -> None
         assert not np.array_equal(env[:, 1:], enc[:, 1:])
     with pytest.raises(DataError, match="acoustic"):  # one folder holds one kind of frames
         encode_manifest(model, manifest, tmp_path / "e", progress=False, acoustic="codec")
+    # The gate judges what the LM will speak: codec-eval's envelope path decodes exactly these frames.
+    from voxtral_tts.checkpoint import load_model
+    from voxtral_tts.streaming import decode_frames
+    from voxtral_tts.train.codec_eval import evaluate_codec, format_table
+
+    judged = evaluate_codec(model, manifest, tmp_path / "ev", 2, "none", "none", acoustic="envelope")
+    assert judged["acoustic"] == "envelope" and "codec on true envelopes" in format_table(judged)
+    _, net = load_model(model)
+    for i in range(len(by_env)):
+        got, _ = sf.read(tmp_path / "ev" / "audio" / f"{by_env.items[i]['id']}.wav", dtype="float32")
+        with torch.inference_mode():
+            want = decode_frames(net.codec, torch.from_numpy(by_env.codes(i).astype(np.int64)))
+        np.testing.assert_allclose(got, np.clip(want.numpy()[: got.size], -1, 1), atol=1e-4)
+    with pytest.raises(ValueError, match="unquantized"):
+        evaluate_codec(model, manifest, tmp_path / "ev2", 2, "none", "none", unquantized=True, acoustic="envelope")
     with pytest.raises(DataError, match=PINNED_FILE):
         (model / PINNED_FILE).unlink()
         encode_manifest(model, manifest, tmp_path / "e2", progress=False, acoustic="envelope")

@@ -6,7 +6,7 @@
     .venv/bin/python recipes/default/pipeline.py --smoke         # the whole chain, tiny and fast, in build/smoke
 
 Stages: corpus (build_corpus.py) -> codec phase 1 to the encoder freeze (train, export) -> gate (the
-unquantized autoencoder must be intelligible; --skip-gate) -> frames (data encode) -> lm (train; on a CPU side
+codec must be intelligible: on true envelopes for a pinned codec, else the unquantized autoencoder; --skip-gate) -> frames (data encode) -> lm (train; on a CPU side
 by side with the next stage) -> decoder phase 2 to the codec run's end (adversarial on a GPU, reconstruction
 only on a CPU; export again, the codes do not change) -> export (the LM with the final codec) -> voices
 (preset voices from training speakers) -> eval (held-out sentences and speakers, against the teachers) ->
@@ -309,15 +309,25 @@ def gate_verdict(result: dict) -> tuple[bool, str]:
     wer = sum(result[k]["wer_codec"] * result[k]["n"] for k in judged) / n
     orig = sum(result[k]["wer_original"] * result[k]["n"] for k in judged) / n
     verdict = wer < GATE_WER
+    what = "unquantized autoencoder" if result.get("unquantized") else "codec"
+    if result.get("acoustic") == "envelope":
+        what = "codec on true envelopes (the synthesis path)"
     return verdict, (
-        f"{'unquantized autoencoder' if result.get('unquantized') else 'codec'} WER {wer:.1%} against {orig:.1%} on the originals ({', '.join(judged)}; "
+        f"{what} WER {wer:.1%} against {orig:.1%} on the originals ({', '.join(judged)}; "
         f"{n} clips): {'passes' if verdict else 'fails'} the {GATE_WER:.0%} gate"
     )
 
 
+def pinned(plan: Plan) -> bool:
+    """Whether the exported codec was trained with a pinned latent (its export writes the envelope's file)."""
+    return (Path(plan.codec_model) / PINNED_FILE).exists()
+
+
 def stage_gate(plan: Plan) -> bool:
     """The autoencoder alone must be intelligible before frames and the LM are worth their CPU hours. Judged
-    once per codec export; `--skip-gate` goes on regardless."""
+    once per codec export; `--skip-gate` goes on regardless. A pinned codec is judged on the frames its LM will
+    learn (the encoder's semantic code, the true envelope: `--acoustic envelope`), since its encoder's own
+    acoustic estimates only reach the decoder through a cloned voice's prompt."""
     out = plan.paths.runs / "codec-gate"
     exported = plan.codec_model / ".exported_from"
     stamp = exported.read_text() if exported.exists() else ""
@@ -337,7 +347,7 @@ def stage_gate(plan: Plan) -> bool:
                 manifest,
                 "--out",
                 out,
-                "--unquantized",
+                *(["--acoustic", "envelope"] if pinned(plan) else ["--unquantized"]),
             )
         )
         ok, why = gate_verdict(json.loads((out / "codec_eval.json").read_text()))
@@ -382,7 +392,7 @@ def stage_frames(plan: Plan) -> bool:
         return True
     cmd = cli("data", "encode", "--model", plan.codec_model, "--manifest", plan.paths.corpus / "manifest.jsonl")
     # A pinned codec's LM learns to speak in true envelopes: the frames its decoder voices best (docs/default-model.md).
-    if (Path(plan.codec_model) / PINNED_FILE).exists():
+    if pinned(plan):
         cmd += ["--acoustic", "envelope"]
     sh([*cmd, "--out", plan.paths.frames])
     done.write_text(str(plan.codec_model))

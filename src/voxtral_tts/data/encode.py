@@ -114,7 +114,7 @@ def _check_meta(out: Path, meta: dict[str, Any]) -> None:
     atomic_write_text(path, json.dumps(meta, indent=2) + "\n")
 
 
-def _pinned_envelope(model_dir: Path) -> torch.nn.Module:
+def pinned_envelope(model_dir: Path) -> torch.nn.Module:
     """The envelope a pinned codec's encoder was trained to estimate, from the file its export writes."""
     from ..train.losses import PINNED_FILE, PinnedLatent
 
@@ -124,6 +124,23 @@ def _pinned_envelope(model_dir: Path) -> torch.nn.Module:
             f"{path}: not found; --acoustic envelope needs a codec trained with a pinned latent (loss.pin_weight)"
         )
     return PinnedLatent.from_json(path.read_text())
+
+
+def frame_codes(
+    net: torch.nn.Module, wave: np.ndarray, device: str = "cpu", envelope: torch.nn.Module | None = None
+) -> torch.Tensor:
+    """The frames of one utterance as the LM sees them: [T, 1 + acoustic_dim] codes with the special-token
+    offset. With `envelope` (a pinned codec's PinnedLatent) the acoustic columns are the true envelope's levels,
+    not the encoder's estimates."""
+    c = net.args.codec
+    with torch.inference_mode():
+        codes = net.codec.encode(torch.from_numpy(wave)[None].to(device))[0].T + N_AUDIO_SPECIALS
+        if envelope is not None:
+            T = codes.shape[0]
+            x = torch.from_numpy(np.pad(wave, (0, T * c.samples_per_frame - wave.size)))[None]
+            levels = fsq_levels(envelope(x, T)[0].T, c.acoustic_codebook_size)
+            codes[:, 1:] = levels.to(codes) + N_AUDIO_SPECIALS
+    return codes
 
 
 def _skip_row(e: Entry, path: Path, reason: str, ex: Exception) -> dict[str, Any]:
@@ -154,14 +171,7 @@ def _encode_one(
         what = "silent" if not math.isfinite(loud) else f"{loud:.1f} LUFS"
         return {"id": e.id, "audio": str(path), "reason": SILENT, "detail": f"{path}: {what}"}
     try:
-        with torch.inference_mode():
-            codes = net.codec.encode(torch.from_numpy(wave)[None].to(device))[0].T + N_AUDIO_SPECIALS
-            if envelope is not None:
-                T = codes.shape[0]
-                x = torch.from_numpy(np.pad(wave, (0, T * c.samples_per_frame - wave.size)))[None]
-                levels = fsq_levels(envelope(x, T)[0].T, c.acoustic_codebook_size)
-                codes[:, 1:] = levels.to(codes) + N_AUDIO_SPECIALS
-        codes = codes.to("cpu", torch.int32).numpy()  # [T, 37]
+        codes = frame_codes(net, wave, device, envelope).to("cpu", torch.int32).numpy()  # [T, 37]
         want = -(-wave.size // c.samples_per_frame)
         if codes.shape != (want, lo.size) or (codes < lo).any() or (codes >= hi).any():
             raise RuntimeError(f"codec returned codes of shape {codes.shape} or out of range")
@@ -217,7 +227,7 @@ def encode_manifest(
             "encode audio; use a checkpoint with audio_tokenizer encoder weights"
         )
     c = args.codec
-    envelope = _pinned_envelope(model_dir) if acoustic == "envelope" else None
+    envelope = pinned_envelope(model_dir) if acoustic == "envelope" else None
     if acoustic not in ("codec", "envelope"):
         raise DataError(f"--acoustic {acoustic}: choose codec or envelope")
     sizes = args.audio.codebook_sizes  # with the specials

@@ -29,7 +29,9 @@ def cmd_train_codec(args: argparse.Namespace) -> int:
 def cmd_codec_eval(args: argparse.Namespace) -> int:
     from .codec_eval import evaluate_codec, format_table
 
-    result = evaluate_codec(args.model, args.manifest, args.out, args.limit, args.asr, unquantized=args.unquantized)
+    result = evaluate_codec(
+        args.model, args.manifest, args.out, args.limit, args.asr, unquantized=args.unquantized, acoustic=args.acoustic
+    )
     print(format_table(result))
     return 0
 
@@ -76,6 +78,12 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--limit", type=int, default=40)
     p.add_argument("--asr", default="whisper-base")
     p.add_argument("--unquantized", action="store_true", help="decode the continuous latent: the autoencoder alone")
+    p.add_argument(
+        "--acoustic",
+        choices=("codec", "envelope"),
+        default="codec",
+        help="envelope: a pinned codec's frames as the LM learns them (true envelopes), the synthesis path",
+    )
     p.set_defaults(func=cmd_codec_eval)
     p = tsub.add_parser("plot", help="plot a run's loss curves to PNG")
     p.add_argument("run")

@@ -5,10 +5,15 @@ reconstructions next to its error rate on the originals (so the codec's own cost
 similarity between each original and its reconstruction, and log-mel distance. A gate for the codec
 stage: the LM cannot be more intelligible than the codec it speaks through.
 
-    voxtral-tts train codec-eval --model DIR --manifest heldout.jsonl --out DIR [--limit 40] [--unquantized]
+    voxtral-tts train codec-eval --model DIR --manifest heldout.jsonl --out DIR [--limit 40]
+        [--unquantized | --acoustic envelope]
 
 `--unquantized` decodes the encoder's continuous latent instead of its codes: the autoencoder alone, the
 gate `design-latitude.md` puts before any choice of quantizer or frame rate (WER under 30 %).
+`--acoustic envelope` decodes the frames `data encode --acoustic envelope` makes for a codec with a pinned
+latent: the encoder's semantic code beside the quantised true envelope. Those are the frames its LM learns
+to speak, so this is the synthesis path's ceiling; the encoder's own acoustic estimates only carry a cloned
+voice's prompt.
 """
 
 from __future__ import annotations
@@ -35,13 +40,20 @@ def evaluate_codec(
     asr: str = "whisper-base",
     speaker: str = "resemblyzer",
     unquantized: bool = False,
+    acoustic: str = "codec",
 ) -> dict:
+    from ..data.encode import frame_codes, pinned_envelope
     from ..eval.asr import load_asr
     from ..eval.metrics import char_edits, corpus_rate, cosine, word_edits
     from ..eval.normalize import normalize_text
     from ..eval.speaker import load_speaker
 
+    if acoustic not in ("codec", "envelope"):
+        raise ValueError(f"acoustic={acoustic!r}: choose codec or envelope")
+    if unquantized and acoustic != "codec":
+        raise ValueError("--unquantized decodes the encoder's own latent; it cannot take --acoustic envelope")
     out = Path(out)
+    envelope = pinned_envelope(Path(model_dir)) if acoustic == "envelope" else None
     (out / "audio").mkdir(parents=True, exist_ok=True)
     _, model = load_model(model_dir)
     if not model.has_encoder:
@@ -62,7 +74,7 @@ def evaluate_codec(
             if unquantized:
                 rec = model.codec.decode_latent(model.codec.encode_latent(x))[0, : len(wave)].float().numpy()
             else:
-                rec = decode_frames(model.codec, model.codec.encode(x)[0].T + 2)[: len(wave)].numpy()
+                rec = decode_frames(model.codec, frame_codes(model, wave, envelope=envelope))[: len(wave)].numpy()
             dist = mel(torch.from_numpy(rec)[None], torch.from_numpy(wave[: len(rec)])[None])["mel"].item()
         sf.write(out / "audio" / f"{e.id}.wav", np.clip(rec, -1, 1), 24000)
         ref = normalize_text(e.text, e.language)
@@ -105,6 +117,7 @@ def evaluate_codec(
 
     result: dict = {lang: summary(rs) for lang, rs in sorted(by_lang.items())}
     result["unquantized"] = unquantized
+    result["acoustic"] = acoustic
     result["items"] = [{k: v for k, v in r.items() if not k.startswith(("w_", "c_"))} for r in rows]
     (out / "codec_eval.json").write_text(json.dumps(result, indent=1, ensure_ascii=False))
     return result
@@ -112,13 +125,15 @@ def evaluate_codec(
 
 def format_table(result: dict) -> str:
     what = "autoencoder (unquantized)" if result.get("unquantized") else "codec"
+    if result.get("acoustic") == "envelope":
+        what = "codec on true envelopes"
     lines = [f"| lang | n | WER orig | WER {what} | CER orig | CER {what} | SIM | mel L1 |", "|---" * 8 + "|"]
 
     def f(x: float | None, pct: bool = True) -> str:
         return "-" if x is None else (f"{100 * x:.1f}%" if pct else f"{x:.3f}")
 
     for lang, s in result.items():
-        if lang in ("items", "unquantized"):
+        if lang in ("items", "unquantized", "acoustic"):
             continue
         lines.append(
             f"| {lang} | {s['n']} | {f(s['wer_original'])} | {f(s['wer_codec'])} | {f(s['cer_original'])} | "
