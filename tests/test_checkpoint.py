@@ -145,3 +145,37 @@ def test_tiny_checkpoints_are_reproducible(tmp_path: Path) -> None:
     a = load_file(str(make_tiny_checkpoint(tmp_path / "a", seed=5) / WEIGHTS))
     b = load_file(str(make_tiny_checkpoint(tmp_path / "b", seed=5) / WEIGHTS))
     assert all(torch.equal(a[k], b[k]) for k in a)
+
+
+def test_a_pinned_codec_prompts_with_true_envelopes_and_its_file_travels(tiny_dir: Path, tmp_path: Path) -> None:
+    from voxtral_tts.config import END_AUDIO
+    from voxtral_tts.model.envelope import PINNED_FILE, PinnedLatent
+    from voxtral_tts.model.quantizers import fsq_levels
+
+    folder = _copy(tiny_dir, tmp_path / "m")
+    args, model = load_model(folder)
+    assert model.pinned is None
+    c = args.codec
+    pin = PinnedLatent(c.samples_per_frame, 4, c.acoustic_dim // 4)
+    t = torch.arange(c.samples_per_frame * 6) / c.sampling_rate
+    wave = 0.2 * torch.sin(2 * torch.pi * 220 * t) * torch.linspace(0, 1, t.numel())
+    want = fsq_levels(pin(wave[None], 6)[0].T, c.acoustic_codebook_size) + 2  # also sets the statistics
+    model.use_pinned(pin)
+    save_model(folder, model, folder / "tekken.json")
+    _, again = load_model(folder)
+    assert again.pinned is not None
+    assert set(again.state_dict()) == set(load_model(tiny_dir)[1].state_dict())  # the official tensors only
+    prompt, plain = again.reference_codes(wave), again.audio_codes(wave, envelope=False)
+    assert prompt.shape == (7, 37) and int(prompt[-1, 0]) == END_AUDIO
+    assert torch.equal(prompt[:-1, 0], plain[:, 0])  # the semantic code is the encoder's
+    assert torch.equal(prompt[:-1, 1:], want) and not torch.equal(plain[:, 1:], want)
+
+    (folder / PINNED_FILE).write_text("{")
+    with pytest.raises(CheckpointError, match=PINNED_FILE):
+        load_model(folder)
+    (folder / PINNED_FILE).write_text(PinnedLatent(c.samples_per_frame, 4, 8).to_json())
+    with pytest.raises(CheckpointError, match="do not fit"):
+        load_model(folder)
+    again.use_pinned(None)  # a model saved without one must not keep a stale file
+    save_model(folder, again, folder / "tekken.json")
+    assert not (folder / PINNED_FILE).exists() and load_model(folder)[1].pinned is None

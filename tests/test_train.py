@@ -470,7 +470,7 @@ def test_head_spectrum_loss_teaches_the_istft_head_and_runs_in_training(tmp_path
 
 
 def test_pinned_latent_makes_the_acoustic_values_the_envelope(tmp_path: Path) -> None:
-    from voxtral_tts.train.losses import PinnedLatent
+    from voxtral_tts.model.envelope import PinnedLatent
 
     pin = PinnedLatent(1920, subframes=4, bands=9)
     wave = torch.randn(2, 1920 * 5)
@@ -505,18 +505,32 @@ def test_pinned_latent_makes_the_acoustic_values_the_envelope(tmp_path: Path) ->
         train_codec(bad)
 
 
+def test_pinned_decoder_learns_from_true_envelopes_alone_once_the_encoder_froze() -> None:
+    from voxtral_tts.train.codec_run import pinned_decoder_input
+
+    estimate = torch.randn(64, 36, 5, requires_grad=True)
+    target = torch.rand(64, 36, 5)
+    gen = torch.Generator().manual_seed(0)
+    assert torch.equal(pinned_decoder_input(estimate, target, 0.0, True, gen), target)
+    assert torch.equal(pinned_decoder_input(estimate, target, 1.0, False, gen), target)
+    fed = pinned_decoder_input(estimate, target, 0.5, False, gen)
+    mixed = [torch.equal(fed[i], target[i]) for i in range(64)]
+    assert 10 < sum(mixed) < 54 and not fed.requires_grad  # some of each; the estimate gets no gradient here
+    assert torch.equal(pinned_decoder_input(estimate, target, 0.0, False, gen), estimate.detach())
+
+
 def test_envelope_frames_come_from_a_pinned_codec_export(tmp_path: Path) -> None:
     from voxtral_tts.data.encode import encode_manifest
     from voxtral_tts.data.frames import CodeStore
     from voxtral_tts.data.manifest import DataError
+    from voxtral_tts.model.envelope import PINNED_FILE, PinnedLatent
     from voxtral_tts.model.quantizers import fsq_levels
-    from voxtral_tts.train.losses import PINNED_FILE, PinnedLatent
 
     manifest = _write_corpus(tmp_path / "data", n=2)
     cfg = codec_config(tmp_path / "codec", manifest, steps=2, pin_weight=1.0, envelope_subframes=4, envelope_bands=9)
     model = export_run(train_codec(cfg), tmp_path / "model")
     pin = PinnedLatent.from_json((model / PINNED_FILE).read_text())
-    encode_manifest(model, manifest, tmp_path / "c", progress=False)
+    encode_manifest(model, manifest, tmp_path / "c", progress=False, acoustic="codec")
     by_codec = CodeStore(tmp_path / "c")
     encode_manifest(model, manifest, tmp_path / "e", progress=False, acoustic="envelope")
     by_env = CodeStore(tmp_path / "e")
@@ -532,6 +546,7 @@ def test_envelope_frames_come_from_a_pinned_codec_export(tmp_path: Path) -> None
         assert not np.array_equal(env[:, 1:], enc[:, 1:])
     with pytest.raises(DataError, match="acoustic"):  # one folder holds one kind of frames
         encode_manifest(model, manifest, tmp_path / "e", progress=False, acoustic="codec")
+    encode_manifest(model, manifest, tmp_path / "e", progress=False)  # auto: a pinned codec's frames are envelopes
     # The gate judges what the LM will speak: codec-eval's envelope path decodes exactly these frames.
     from voxtral_tts.checkpoint import load_model
     from voxtral_tts.streaming import decode_frames

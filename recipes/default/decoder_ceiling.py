@@ -32,10 +32,11 @@ import torch.nn.functional as F  # noqa: E402
 
 from voxtral_tts.config import ModelArgs  # noqa: E402
 from voxtral_tts.model import VoxtralModel  # noqa: E402
+from voxtral_tts.model.envelope import PinnedLatent  # noqa: E402
 from voxtral_tts.train.codec_run import SegmentSource, build_codec_model, manifest_audio  # noqa: E402
 from voxtral_tts.train.config import CodecConfig, load_config  # noqa: E402
 from voxtral_tts.train.loop import load_state  # noqa: E402
-from voxtral_tts.train.losses import HeadSpectrumLoss, PinnedLatent, ReconstructionLoss  # noqa: E402
+from voxtral_tts.train.losses import HeadSpectrumLoss, ReconstructionLoss  # noqa: E402
 
 GATE_CLIPS = HERE / "codec_check" / "teachers.jsonl"
 JUDGED = ("de", "en", "es", "fr", "it", "pt")

@@ -39,8 +39,8 @@ sys.path.insert(0, str(HERE))  # shelf.py, next to this script
 
 import shelf  # noqa: E402
 
+from voxtral_tts.model.envelope import PINNED_FILE  # noqa: E402
 from voxtral_tts.progress import hms  # noqa: E402
-from voxtral_tts.train.losses import PINNED_FILE  # noqa: E402
 
 # Preset voices: (name, language, speaker label in the corpus, or a prefix to pick one by).
 # Both sexes in every language the teachers allow; espeak-ng variants fill where only it teaches.

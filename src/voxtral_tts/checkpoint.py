@@ -21,6 +21,7 @@ from safetensors.torch import save_file
 from .config import ModelArgs, load_params
 from .errors import CheckpointError
 from .model import VoxtralModel
+from .model.envelope import PINNED_FILE, PinnedLatent
 from .text.tekken import set_tekken_voices
 
 log = logging.getLogger(__name__)
@@ -112,9 +113,28 @@ def load_model(
         raise CheckpointError(f"{path}: cannot read tensor data, the file is corrupt or truncated ({e})") from None
     model.load_state_dict(state, assign=True, strict=True)
     model.eval().requires_grad_(False)
+    if (folder / PINNED_FILE).exists():
+        model.use_pinned(read_pinned(folder / PINNED_FILE, args))
     if not has_encoder:
         log.info("%s has no codec encoder: preset voices only, no cloning", folder)
     return args, model
+
+
+def read_pinned(path: Path, args: ModelArgs) -> PinnedLatent:
+    """A pinned codec's envelope definition, checked against the codec it belongs to."""
+    try:
+        pin = PinnedLatent.from_json(path.read_text())
+    except (ValueError, KeyError, TypeError, RuntimeError) as e:
+        raise CheckpointError(f"{path}: malformed pinned-latent file ({type(e).__name__}: {e})") from None
+    c = args.codec
+    if pin.hop * pin.subframes != c.samples_per_frame or pin.subframes * pin.bands != c.acoustic_dim:
+        raise CheckpointError(
+            f"{path}: {pin.subframes} sub-frames x {pin.bands} bands of {pin.hop} samples do not fit the codec's "
+            f"{c.acoustic_dim} acoustic values per frame of {c.samples_per_frame} samples ({PARAMS})"
+        )
+    if not bool((pin.std > 0).all()):
+        raise CheckpointError(f"{path}: the envelope statistics are unset (std must be positive)")
+    return pin
 
 
 def save_model(
@@ -139,6 +159,11 @@ def save_model(
     save_file(state, str(tmp), metadata={"format": "pt"})
     tmp.replace(folder / WEIGHTS)  # never leave a half-written checkpoint under the real name
     (folder / PARAMS).write_text(json.dumps(args.to_dict(), indent=2) + "\n")
+    pinned = folder / PINNED_FILE
+    if model.pinned is not None:
+        pinned.write_text(model.pinned.to_json())
+    elif pinned.exists():
+        pinned.unlink()  # a stale one would change what this model's acoustic codes mean
     tok_dst = folder / TOKENIZER
     if voices is not None:
         set_tekken_voices(tokenizer, tok_dst, {name: int(rows.shape[0]) for name, rows in voices.items()})

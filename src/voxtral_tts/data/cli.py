@@ -91,8 +91,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     e.add_argument("--shard-frames", type=int, default=50_000, help="frames per shard file (default 50000)")
     e.add_argument(
         "--acoustic",
-        choices=["codec", "envelope"],
-        default="codec",
-        help="acoustic codes from the encoder (default), or the true envelopes a pinned codec's encoder estimates",
+        choices=["auto", "codec", "envelope"],
+        default="auto",
+        help="acoustic codes from the encoder, or the true envelopes a pinned codec's encoder estimates "
+        "(default auto: envelope for a pinned codec, as its cloning prompts carry)",
     )
     e.set_defaults(func=cmd_encode)

@@ -34,7 +34,7 @@ from safetensors import safe_open
 from ..checkpoint import load_model
 from ..config import N_AUDIO_SPECIALS
 from ..errors import EncoderMissingError
-from ..model.quantizers import fsq_levels
+from ..model.envelope import PINNED_FILE
 from ..progress import Progress
 from . import dsp
 from .frames import FORMAT, INDEX, META, SHARDS, codec_fingerprint, write_shard
@@ -114,35 +114,6 @@ def _check_meta(out: Path, meta: dict[str, Any]) -> None:
     atomic_write_text(path, json.dumps(meta, indent=2) + "\n")
 
 
-def pinned_envelope(model_dir: Path) -> torch.nn.Module:
-    """The envelope a pinned codec's encoder was trained to estimate, from the file its export writes."""
-    from ..train.losses import PINNED_FILE, PinnedLatent
-
-    path = model_dir / PINNED_FILE
-    if not path.exists():
-        raise DataError(
-            f"{path}: not found; --acoustic envelope needs a codec trained with a pinned latent (loss.pin_weight)"
-        )
-    return PinnedLatent.from_json(path.read_text())
-
-
-def frame_codes(
-    net: torch.nn.Module, wave: np.ndarray, device: str = "cpu", envelope: torch.nn.Module | None = None
-) -> torch.Tensor:
-    """The frames of one utterance as the LM sees them: [T, 1 + acoustic_dim] codes with the special-token
-    offset. With `envelope` (a pinned codec's PinnedLatent) the acoustic columns are the true envelope's levels,
-    not the encoder's estimates."""
-    c = net.args.codec
-    with torch.inference_mode():
-        codes = net.codec.encode(torch.from_numpy(wave)[None].to(device))[0].T + N_AUDIO_SPECIALS
-        if envelope is not None:
-            T = codes.shape[0]
-            x = torch.from_numpy(np.pad(wave, (0, T * c.samples_per_frame - wave.size)))[None]
-            levels = fsq_levels(envelope(x, T)[0].T, c.acoustic_codebook_size)
-            codes[:, 1:] = levels.to(codes) + N_AUDIO_SPECIALS
-    return codes
-
-
 def _skip_row(e: Entry, path: Path, reason: str, ex: Exception) -> dict[str, Any]:
     return {"id": e.id, "audio": str(path), "reason": reason, "detail": f"{path}: {type(ex).__name__}: {ex}"}
 
@@ -154,10 +125,10 @@ def _encode_one(
     device: str,
     lo: np.ndarray,
     hi: np.ndarray,
-    envelope: torch.nn.Module | None = None,
+    envelope: bool = False,
 ) -> np.ndarray | dict[str, Any]:
     """The codes of one utterance, int16 [T, 37] with the offset, or a skipped.jsonl row. With `envelope` (a
-    pinned codec's PinnedLatent), the acoustic columns are the true envelope's levels, not the encoder's."""
+    pinned codec), the acoustic columns are the true envelope's levels, not the encoder's."""
     c = net.args.codec
     try:
         wave = read_audio(path, c.sampling_rate)
@@ -171,7 +142,7 @@ def _encode_one(
         what = "silent" if not math.isfinite(loud) else f"{loud:.1f} LUFS"
         return {"id": e.id, "audio": str(path), "reason": SILENT, "detail": f"{path}: {what}"}
     try:
-        codes = frame_codes(net, wave, device, envelope).to("cpu", torch.int32).numpy()  # [T, 37]
+        codes = net.audio_codes(torch.from_numpy(wave), envelope).to("cpu", torch.int32).numpy()  # [T, 37]
         want = -(-wave.size // c.samples_per_frame)
         if codes.shape != (want, lo.size) or (codes < lo).any() or (codes >= hi).any():
             raise RuntimeError(f"codec returned codes of shape {codes.shape} or out of range")
@@ -204,12 +175,13 @@ def encode_manifest(
     shard_frames: int = 50_000,
     flush_seconds: float = 300.0,
     progress: bool = True,
-    acoustic: str = "codec",
+    acoustic: str = "auto",
 ) -> dict[str, Any]:
     """Encode every utterance of `manifest` (one file, or several whose ids do not clash) with the codec
     of the model folder `model` into `out`. `acoustic="envelope"`: a codec trained with a pinned latent
     (`loss.pin_weight`) gives the semantic codes, and the acoustic codes are the quantised true envelopes its
-    encoder was trained to estimate (the frames an LM learns to speak in, exact where the encoder is not).
+    encoder was trained to estimate (exact where the encoder is not, and what a cloned voice's prompt carries
+    at inference). "codec": the encoder's own acoustic codes. "auto": envelope for a pinned codec, else codec.
     Returns the summary (also written to summary.json)."""
     t0 = time.monotonic()
     model_dir, out = Path(model), Path(out)
@@ -227,9 +199,16 @@ def encode_manifest(
             "encode audio; use a checkpoint with audio_tokenizer encoder weights"
         )
     c = args.codec
-    envelope = pinned_envelope(model_dir) if acoustic == "envelope" else None
-    if acoustic not in ("codec", "envelope"):
-        raise DataError(f"--acoustic {acoustic}: choose codec or envelope")
+    if acoustic not in ("auto", "codec", "envelope"):
+        raise DataError(f"--acoustic {acoustic}: choose auto, codec or envelope")
+    if acoustic == "auto":
+        acoustic = "envelope" if net.pinned is not None else "codec"
+    if acoustic == "envelope" and net.pinned is None:
+        raise DataError(
+            f"{model_dir / PINNED_FILE}: not found; --acoustic envelope needs a codec trained with a pinned latent "
+            "(loss.pin_weight)"
+        )
+    envelope = acoustic == "envelope"
     sizes = args.audio.codebook_sizes  # with the specials
     if max(sizes) > np.iinfo(np.int16).max:
         raise DataError(f"{model_dir}: codebooks of {max(sizes)} entries do not fit the int16 cache")

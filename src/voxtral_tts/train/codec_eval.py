@@ -42,7 +42,6 @@ def evaluate_codec(
     unquantized: bool = False,
     acoustic: str = "codec",
 ) -> dict:
-    from ..data.encode import frame_codes, pinned_envelope
     from ..eval.asr import load_asr
     from ..eval.metrics import char_edits, corpus_rate, cosine, word_edits
     from ..eval.normalize import normalize_text
@@ -53,11 +52,12 @@ def evaluate_codec(
     if unquantized and acoustic != "codec":
         raise ValueError("--unquantized decodes the encoder's own latent; it cannot take --acoustic envelope")
     out = Path(out)
-    envelope = pinned_envelope(Path(model_dir)) if acoustic == "envelope" else None
     (out / "audio").mkdir(parents=True, exist_ok=True)
     _, model = load_model(model_dir)
     if not model.has_encoder:
         raise ValueError(f"{model_dir}: the codec has no encoder to evaluate")
+    if acoustic == "envelope" and model.pinned is None:
+        raise ValueError(f"{model_dir}: --acoustic envelope needs a codec trained with a pinned latent")
     manifest = Path(manifest)
     entries = read_manifest(manifest)
     # An even spread over languages and speakers rather than the manifest's first clips.
@@ -74,7 +74,9 @@ def evaluate_codec(
             if unquantized:
                 rec = model.codec.decode_latent(model.codec.encode_latent(x))[0, : len(wave)].float().numpy()
             else:
-                rec = decode_frames(model.codec, frame_codes(model, wave, envelope=envelope))[: len(wave)].numpy()
+                rec = decode_frames(model.codec, model.audio_codes(x[0], envelope=acoustic == "envelope"))[
+                    : len(wave)
+                ].numpy()
             dist = mel(torch.from_numpy(rec)[None], torch.from_numpy(wave[: len(rec)])[None])["mel"].item()
         sf.write(out / "audio" / f"{e.id}.wav", np.clip(rec, -1, 1), 24000)
         ref = normalize_text(e.text, e.language)

@@ -31,6 +31,7 @@ from ..config import ModelArgs
 from ..data.manifest import read_manifest
 from ..errors import VoxtralError
 from ..model import VoxtralModel
+from ..model.envelope import PinnedLatent
 from ..model.quantizers import SemanticCodebook
 from ..text.tekken import write_tekken
 from ..tiny import TINY_PARAMS
@@ -48,11 +49,9 @@ from .loop import (
     save_state,
 )
 from .losses import (
-    PINNED_FILE,
     EnvelopeProbe,
     HeadSpectrumLoss,
     MultiScaleSTFTDiscriminator,
-    PinnedLatent,
     ReconstructionLoss,
     discriminator_loss,
     feature_matching_loss,
@@ -190,6 +189,20 @@ def ema_update(cb: SemanticCodebook, z: torch.Tensor, codes: torch.Tensor, decay
         cb.embedding_sum[dead_mask] = fresh
         cb.cluster_usage[dead_mask] = 1.0
     return n_dead
+
+
+def pinned_decoder_input(
+    estimate: torch.Tensor, target: torch.Tensor, p_target: float, frozen: bool, gen: torch.Generator
+) -> torch.Tensor:
+    """The acoustic values a pinned codec's decoder learns from, [B, acoustic_dim, T]. Before the encoder freeze,
+    the true envelope for a share `p_target` of the items and the encoder's estimate for the rest; no gradient
+    reaches the estimate through the decoder, which learns to voice envelopes, not to reshape them. After it,
+    the true envelope only: the LM's frames and a cloned voice's prompt both carry true envelopes
+    (`data encode`, `VoxtralModel.audio_codes`), so that is all the decoder will be fed."""
+    if frozen:
+        return target
+    use = (torch.rand(estimate.shape[0], generator=gen) < p_target).to(estimate.device)
+    return torch.where(use[:, None, None], target, estimate.detach())
 
 
 def quantize_for_training(
@@ -449,13 +462,7 @@ def train_codec(cfg: CodecConfig, stop_after: int | None = None) -> Path:
                     with torch.no_grad():
                         target = pinned(wave, z.shape[-1])
                     pin = F.l1_loss(a_enc, target)
-                    # The decoder learns to voice envelopes, not to reshape them: no gradient reaches the
-                    # encoder's acoustic values through it.
-                    acoustic = a_enc.detach()
-                    if not frozen:
-                        use = (torch.rand(z.shape[0], generator=gen) < lc.p_target_latent).to(z.device)
-                        acoustic = torch.where(use[:, None, None], target, acoustic)
-                    acoustic = acoustic.to(z.dtype)
+                    acoustic = pinned_decoder_input(a_enc, target, lc.p_target_latent, frozen, gen).to(z.dtype)
                 latent, q_sem, commit, stats = quantize_for_training(
                     model, z, cfg, gen, not (encoder_only or frozen), d, always=frozen, acoustic=acoustic
                 )
@@ -541,11 +548,11 @@ def export_codec(run_dir: str | Path, out: str | Path, dtype: torch.dtype = torc
         bank = VoiceBank(base, tok.voice_slots, args.backbone.dim)
         voices = {n: bank.rows(n) for n in bank.names()}
     model.load_state_dict(state["model"], strict=False)
-    folder = save_model(out, model, state["tokenizer"], voices=voices if voices is not None else {}, dtype=dtype)
-    (Path(folder) / "training.json").write_text(json.dumps({"stage": "codec", "steps": state["step"]}, indent=2))
-    if state.get("pinned") is not None:  # what `data encode --acoustic envelope` reproduces
+    if state.get("pinned") is not None:  # save_model writes it beside the official files
         lc = from_dict(CodecConfig, state["config"]).loss
         pin = PinnedLatent(args.codec.samples_per_frame, lc.envelope_subframes, lc.envelope_bands, lc.pin_scale)
         pin.load_state_dict(state["pinned"])
-        (Path(folder) / PINNED_FILE).write_text(pin.to_json())
+        model.use_pinned(pin)
+    folder = save_model(out, model, state["tokenizer"], voices=voices if voices is not None else {}, dtype=dtype)
+    (Path(folder) / "training.json").write_text(json.dumps({"stage": "codec", "steps": state["step"]}, indent=2))
     return folder

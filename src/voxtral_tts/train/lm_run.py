@@ -62,6 +62,7 @@ def build_model(cfg: LMConfig) -> tuple[VoxtralModel, PromptTokenizer]:
         model = VoxtralModel(args, with_encoder=codec_model.has_encoder)
         init_lm_weights(model, cfg.run.seed)
     model.codec.load_state_dict(codec_model.codec.state_dict())
+    model.use_pinned(codec_model.pinned)  # the LM learnt true envelopes: its prompts must carry them too
     model.codec.requires_grad_(False)
     return model, tokenizer
 
