@@ -519,6 +519,16 @@ def test_pinned_decoder_learns_from_true_envelopes_alone_once_the_encoder_froze(
     assert torch.equal(pinned_decoder_input(estimate, target, 0.0, False, gen), estimate.detach())
 
 
+def test_a_moved_codec_run_still_exports(tmp_path: Path) -> None:
+    import shutil
+
+    manifest = _write_corpus(tmp_path / "data", n=2)
+    run = train_codec(codec_config(tmp_path / "here", manifest, steps=1))
+    moved = Path(shutil.move(run, tmp_path / "there"))  # as a run carried to another machine or renamed
+    model = export_run(moved, tmp_path / "model")
+    assert (model / "tekken.json").read_bytes() == (moved / "tekken.json").read_bytes()
+
+
 def test_envelope_frames_come_from_a_pinned_codec_export(tmp_path: Path) -> None:
     from voxtral_tts.data.encode import encode_manifest
     from voxtral_tts.data.frames import CodeStore

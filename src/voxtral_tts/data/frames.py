@@ -24,8 +24,8 @@ SHARDS = "shards"
 
 
 def codec_fingerprint(model_dir: Path, model: torch.nn.Module) -> dict[str, str]:
-    """Hashes that identify what made a set of codes: params.json, and the encoder and quantizer
-    weights (the decoder and the LM do not change the codes, so retraining them keeps a cache valid).
+    """Hashes that identify what made a set of codes: params.json, the encoder and quantizer weights, and a
+    pinned codec's envelope (the decoder and the LM do not change the codes, so retraining them keeps a cache valid).
     Weights are hashed as float32, so the same checkpoint loaded in bf16 or fp32 hashes alike."""
     params = hashlib.sha256((model_dir / PARAMS).read_bytes()).hexdigest()
     h = hashlib.sha256()
@@ -35,6 +35,9 @@ def codec_fingerprint(model_dir: Path, model: torch.nn.Module) -> dict[str, str]
         t = t.detach().to("cpu", torch.float32 if t.is_floating_point() else t.dtype).contiguous()
         h.update(f"{name}|{t.dtype}|{tuple(t.shape)}|".encode())
         h.update(memoryview(t.reshape(-1).view(torch.uint8).numpy()))
+    pinned = getattr(model, "pinned", None)
+    if pinned is not None:  # a pinned codec's acoustic codes are its envelope's: new statistics, new codes
+        h.update(pinned.to_json().encode())
     return {"params_sha256": params, "codec_sha256": h.hexdigest()}
 
 

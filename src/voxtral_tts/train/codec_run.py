@@ -553,6 +553,9 @@ def export_codec(run_dir: str | Path, out: str | Path, dtype: torch.dtype = torc
         pin = PinnedLatent(args.codec.samples_per_frame, lc.envelope_subframes, lc.envelope_bands, lc.pin_scale)
         pin.load_state_dict(state["pinned"])
         model.use_pinned(pin)
-    folder = save_model(out, model, state["tokenizer"], voices=voices if voices is not None else {}, dtype=dtype)
+    tok = Path(state["tokenizer"])
+    if not tok.exists() and (run_dir / TOKENIZER).exists():  # a run folder moved or carried to another machine
+        tok = run_dir / TOKENIZER
+    folder = save_model(out, model, tok, voices=voices if voices is not None else {}, dtype=dtype)
     (Path(folder) / "training.json").write_text(json.dumps({"stage": "codec", "steps": state["step"]}, indent=2))
     return folder
