@@ -198,3 +198,29 @@ def test_gate_stage_stops_the_pipeline_unless_skipped_and_judges_each_export_onc
     (plan.codec_model / ".exported_from").write_text("run 3")
     assert pipe.stage_gate(plan) is True and "--unquantized" not in calls[2]
     assert calls[2][calls[2].index("--acoustic") + 1] == "envelope"
+
+
+def test_frames_stage_encodes_the_held_out_sentences_and_the_lm_is_judged_on_them(tmp_path: Path, monkeypatch) -> None:
+    pipe = load()
+    plan = make_plan(pipe, tmp_path)
+    plan.codec_model.mkdir(parents=True)
+    (plan.codec_model / pipe.PINNED_FILE).write_text("{}")
+    calls = []
+    monkeypatch.setattr(pipe, "sh", lambda cmd: calls.append([str(c) for c in cmd]))
+    plan.paths.frames.mkdir(parents=True)  # data encode would have made it
+    assert pipe.stage_frames(plan)
+    manifests = [c[c.index("--manifest") + 1] for c in calls]
+    outs = [c[c.index("--out") + 1] for c in calls]
+    assert [Path(m).name for m in manifests] == ["manifest.jsonl", "heldout_sentences.jsonl"]
+    assert outs == [str(plan.paths.frames), str(pipe.val_frames(plan))]
+    assert all(c[c.index("--acoustic") + 1] == "envelope" for c in calls)
+
+    seen = []
+    monkeypatch.setattr(pipe, "on_gpu", lambda: True)
+    monkeypatch.setattr(pipe, "train", lambda plan, kind, config, sets, run, until=None: seen.append(sets) or True)
+    pipe.stage_lm(plan)
+    assert not any(s.startswith("data.val_frames=") for s in seen[0])  # nothing encoded there yet
+    pipe.val_frames(plan).mkdir(parents=True)
+    (pipe.val_frames(plan) / "index.jsonl").write_text("")
+    pipe.stage_lm(plan)
+    assert f"data.val_frames={pipe.val_frames(plan)}" in seen[1]

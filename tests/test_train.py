@@ -76,6 +76,20 @@ def test_lm_loss_falls(tiny_dir: Path, tmp_path: Path, corpus) -> None:
     assert np.mean([r["fm"] for r in m[-5:]]) < np.mean([r["fm"] for r in m[:5]])
 
 
+def test_lm_logs_held_out_losses_without_changing_its_training(tiny_dir: Path, tmp_path: Path, corpus) -> None:
+    plain = _metrics(train_lm(lm_config(tmp_path / "plain", tiny_dir, steps=12), corpus=corpus))
+    held = [FrameItem(it.codes[::-1].copy(), f"a sentence never trained on {k}", it.speaker, "en")
+            for k, it in enumerate(corpus[:5])]  # fmt: skip
+    cfg = lm_config(tmp_path / "val", tiny_dir, steps=12)
+    cfg.data.val_every, cfg.data.val_items = 5, 4
+    m = _metrics(train_lm(cfg, corpus=corpus, val_corpus=held))
+    assert [r["step"] for r in m if "val_ce" in r] == [5, 10]
+    assert all(np.isfinite(r["val_ce"]) and 0 <= r["val_acc"] <= 1 for r in m if "val_ce" in r)
+    assert m[4]["val_ce"] != m[9]["val_ce"]  # the model moved; the held-out items and noise did not
+    for a, b in zip(plain, m):  # the held-out pass draws on its own random state
+        assert a["ce"] == b["ce"] and a["fm"] == b["fm"]
+
+
 def test_lm_resume_matches_uninterrupted_run(tiny_dir: Path, tmp_path: Path, corpus) -> None:
     full = train_lm(lm_config(tmp_path / "full", tiny_dir, steps=12), corpus=corpus)
     part = lm_config(tmp_path / "part", tiny_dir, steps=12)

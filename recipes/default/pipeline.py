@@ -390,17 +390,30 @@ def stage_frames(plan: Plan) -> bool:
     done = plan.paths.frames / ".complete"
     if done.exists():
         return True
-    cmd = cli("data", "encode", "--model", plan.codec_model, "--manifest", plan.paths.corpus / "manifest.jsonl")
     # A pinned codec's LM learns to speak in true envelopes: the frames its decoder voices best (docs/default-model.md).
-    if pinned(plan):
-        cmd += ["--acoustic", "envelope"]
-    sh([*cmd, "--out", plan.paths.frames])
+    acoustic = ["--acoustic", "envelope"] if pinned(plan) else []
+    # The held-out sentences too: the LM logs its loss on them (data.val_frames), so memorising shows.
+    for manifest, out in (("manifest.jsonl", plan.paths.frames), ("heldout_sentences.jsonl", val_frames(plan))):
+        sh(
+            [
+                *cli("data", "encode", "--model", plan.codec_model, "--manifest", plan.paths.corpus / manifest),
+                *acoustic,
+                "--out",
+                out,
+            ]
+        )
     done.write_text(str(plan.codec_model))
     return True
 
 
+def val_frames(plan: Plan) -> Path:
+    return plan.paths.frames.parent / (plan.paths.frames.name + "-val")
+
+
 def stage_lm(plan: Plan) -> bool:
     sets = [f"codec={plan.codec_model}", f"data.frames={plan.paths.frames}", *plan.lm_set]
+    if (val_frames(plan) / "index.jsonl").exists():
+        sets.insert(2, f"data.val_frames={val_frames(plan)}")
     if plan.skip_decoder or on_gpu():
         return train(plan, "lm", plan.lm_config, sets, plan.lm_run)
     # Neither needs the other, and on a CPU the two share the cores better than they take turns: on the

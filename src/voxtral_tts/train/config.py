@@ -60,6 +60,13 @@ class LMDataConfig:
     max_frames: int = 400  # longer utterances are skipped (32 s at 12.5 Hz)
     min_ref_frames: int = 25  # voice prompt length bounds, in frames (2 s ... 10 s by default)
     max_ref_frames: int = 125
+    # Frames of held-out sentences (`data encode` of a held-out manifest), never trained on: every `val_every`
+    # steps the run logs val_ce, val_acc and val_fm on up to `val_items` of them, so memorising the training
+    # sentences shows (a small LM on a few hours does, within a few epochs). Prompts come from the speaker's
+    # training clips where there are any, as a preset's or a clone's would.
+    val_frames: str = ""
+    val_every: int = 250
+    val_items: int = 128
 
 
 @dataclass

@@ -67,9 +67,33 @@ def build_model(cfg: LMConfig) -> tuple[VoxtralModel, PromptTokenizer]:
     return model, tokenizer
 
 
-def train_lm(cfg: LMConfig, stop_after: int | None = None, corpus: list[FrameItem] | None = None) -> Path:
+def held_out_losses(
+    model: VoxtralModel, builder: ExampleBuilder, indices: list[int], cfg: LMConfig, batch: int
+) -> dict[str, float]:
+    """Mean losses over held-out items, with fixed prompts and noise (comparable from step to step) and no
+    unconditional drop. Its own random state: the training run goes exactly as it would without it."""
+    rng = random.Random(f"{cfg.run.seed}-val")
+    gen = torch.Generator().manual_seed(cfg.run.seed)
+    ref_length = (cfg.data.min_ref_frames + cfg.data.max_ref_frames) // 2
+    out = {"val_ce": 0.0, "val_acc": 0.0, "val_fm": 0.0}
+    with torch.no_grad():
+        for k in range(0, len(indices), batch):
+            part = indices[k : k + batch]
+            losses = lm_losses(model, [builder.build(i, rng, ref_length) for i in part], gen, 0.0, cfg.sigma_min)
+            for m in ("ce", "acc", "fm"):
+                out[f"val_{m}"] += float(losses[m]) * len(part) / len(indices)
+    return out
+
+
+def train_lm(
+    cfg: LMConfig,
+    stop_after: int | None = None,
+    corpus: list[FrameItem] | None = None,
+    val_corpus: list[FrameItem] | None = None,
+) -> Path:
     """Train until `cfg.run.steps` optimizer steps (or `stop_after`, to simulate an interrupted run).
-    Resumes from `out_dir/last.pt` when it exists. Returns the run folder."""
+    Resumes from `out_dir/last.pt` when it exists. Returns the run folder. `val_corpus` (or
+    `cfg.data.val_frames`): held-out items whose losses are logged every `cfg.data.val_every` steps."""
     run = cfg.run
     d = Dist(run)
     out = Path(run.out_dir)
@@ -85,6 +109,15 @@ def train_lm(cfg: LMConfig, stop_after: int | None = None, corpus: list[FrameIte
         check_codec(cfg.data.frames, cfg.codec, model)  # frames from another codec would teach nonsense
     items = corpus if corpus is not None else load_frame_corpus(cfg.data.frames, cfg.data.max_frames)
     builder = ExampleBuilder(items, tokenizer.text_ids, cfg.data.min_ref_frames, cfg.data.max_ref_frames)
+    if val_corpus is None and cfg.data.val_frames:
+        val_corpus = load_frame_corpus(cfg.data.val_frames, cfg.data.max_frames)
+    val_corpus = (val_corpus or [])[: cfg.data.val_items]
+    # Held-out items join a builder of their own, after the training items, so their prompts can be drawn from
+    # the speaker's training clips while the training sampler never sees them.
+    val_builder = ExampleBuilder(
+        items + val_corpus, tokenizer.text_ids, cfg.data.min_ref_frames, cfg.data.max_ref_frames
+    )
+    val_indices = list(range(len(items), len(items) + len(val_corpus)))
     lengths = [builder.length(i) for i in range(len(items))]
     sampler = EpochSampler(len(items), run.seed, d.rank, d.world, lengths=lengths, batch=run.batch_size)
 
@@ -165,7 +198,11 @@ def train_lm(cfg: LMConfig, stop_after: int | None = None, corpus: list[FrameIte
         gnorm = torch.nn.utils.clip_grad_norm_(trainable, cfg.optim.grad_clip)
         opt.step()
         opt.zero_grad(set_to_none=True)
-        return {**totals, "grad_norm": float(gnorm), "lr": opt.param_groups[0]["lr"]}
+        metrics = {**totals, "grad_norm": float(gnorm), "lr": opt.param_groups[0]["lr"]}
+        if val_indices and (step + 1) % max(1, cfg.data.val_every) == 0:
+            with autocast(run, d.device):
+                metrics.update(held_out_losses(model, val_builder, val_indices, cfg, run.batch_size))
+        return metrics
 
     end = run_end(run, stop_after)
     drive(step, end, one_step, checkpoint, run, d, out / "metrics.jsonl")
