@@ -522,7 +522,10 @@ def train_codec(cfg: CodecConfig, stop_after: int | None = None) -> Path:
         return metrics
 
     end = run_end(run, stop_after)
-    drive(step, end, one_step, checkpoint, run, d, out / "metrics.jsonl")
+    try:
+        drive(step, end, one_step, checkpoint, run, d, out / "metrics.jsonl")
+    finally:
+        d.close()
     return out
 
 

@@ -205,7 +205,12 @@ def train_lm(
         return metrics
 
     end = run_end(run, stop_after)
-    drive(step, end, one_step, checkpoint, run, d, out / "metrics.jsonl")
+    try:
+        drive(step, end, one_step, checkpoint, run, d, out / "metrics.jsonl")
+    finally:
+        # Unwrap DDP before leaving the group: its reducer holds the group, which must not outlive it.
+        wrapped = getattr(wrapped, "module", wrapped)
+        d.close()
     return out
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import math
 import os
@@ -83,7 +84,11 @@ class Dist:
             dist.barrier()
 
     def close(self) -> None:
+        """Leave the process group. Call it after dropping anything that holds the group (a DDP wrapper's
+        reducer does): a gloo group left to die at interpreter exit aborts the process now and then
+        ("terminate called without an active exception"), after a run that finished."""
         if self.world > 1 and dist.is_initialized():
+            gc.collect()
             dist.destroy_process_group()
 
 
@@ -292,4 +297,3 @@ def drive(
     finally:
         signal.signal(signal.SIGTERM, old)
         progress.close()
-        d.close()
