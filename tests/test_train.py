@@ -589,3 +589,22 @@ def test_envelope_frames_come_from_a_pinned_codec_export(tmp_path: Path) -> None
     with pytest.raises(DataError, match=PINNED_FILE):
         (model / PINNED_FILE).unlink()
         encode_manifest(model, manifest, tmp_path / "e2", progress=False, acoustic="envelope")
+
+
+def test_loss_curves_put_held_out_losses_beside_training_ones(tmp_path: Path) -> None:
+    from voxtral_tts.train.plot import curves, plot_run
+
+    rows = [{"step": s, "time": 0.0, "lr": 1e-3, "ce": 5.0 - s / 10, "fm": 1.0} for s in range(1, 11)]
+    rows[4]["val_ce"] = 6.0
+    rows[9]["val_ce"] = 5.5
+    for r in rows[6:]:
+        r["disc"] = 0.5  # a metric that starts late, absent from the first rows
+    rows.append({**rows[2], "ce": 9.0})  # a resumed run re-logs step 3: the later value wins
+    panels = {k: (series, held) for k, series, held in curves(rows)}
+    assert list(panels) == ["ce", "fm", "disc"]
+    (xs, ys), held = panels["ce"]
+    assert xs == list(range(1, 11)) and ys[2] == 9.0
+    assert held == ([5, 10], [6.0, 5.5])
+    assert panels["disc"][0][0] == [7, 8, 9, 10] and panels["fm"][1] is None
+    (tmp_path / "metrics.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    assert plot_run(tmp_path).read_bytes()[:4] == b"\x89PNG"

@@ -7,6 +7,25 @@ from pathlib import Path
 
 from ..errors import VoxtralError
 
+HELD_OUT = "val_"
+Series = tuple[list[int], list[float]]
+
+
+def curves(rows: list[dict]) -> list[tuple[str, Series, Series | None]]:
+    """One panel per logged metric: its (steps, values), and its held-out twin's (`val_<name>`) if any. Metrics
+    that start late (the discriminator's) or come every few steps (held-out losses) keep only their own steps."""
+    # A resumed run re-logs steps after its last checkpoint; keep the latest value per step.
+    by_step = {r["step"]: r for r in rows}
+    steps = sorted(by_step)
+    seen = dict.fromkeys(k for s in steps for k in by_step[s] if k not in ("step", "time", "lr"))
+
+    def series(key: str) -> Series:
+        xs = [s for s in steps if key in by_step[s]]
+        return xs, [by_step[s][key] for s in xs]
+
+    keys = [k for k in seen if not k.startswith(HELD_OUT) or k[len(HELD_OUT) :] not in seen]
+    return [(k, series(k), series(HELD_OUT + k) if HELD_OUT + k in seen else None) for k in keys]
+
 
 def plot_run(run_dir: str | Path, out: str | Path | None = None, smooth: int = 20) -> Path:
     run_dir = Path(run_dir)
@@ -21,18 +40,17 @@ def plot_run(run_dir: str | Path, out: str | Path | None = None, smooth: int = 2
     except ImportError:
         raise VoxtralError("plotting needs matplotlib: pip install matplotlib") from None
     rows = [json.loads(line) for line in log.read_text().splitlines() if line.strip()]
-    # A resumed run re-logs steps after its last checkpoint; keep the latest value per step.
-    by_step = {r["step"]: r for r in rows}
-    steps = sorted(by_step)
-    keys = [k for k in by_step[steps[-1]] if k not in ("step", "time", "lr")]
-    fig, axes = plt.subplots(len(keys), 1, figsize=(8, 2.2 * len(keys)), sharex=True, squeeze=False)
-    for ax, key in zip(axes[:, 0], keys):
-        ys = [by_step[s].get(key, float("nan")) for s in steps]
-        ax.plot(steps, ys, alpha=0.3, lw=0.8)
+    panels = curves(rows)
+    fig, axes = plt.subplots(len(panels), 1, figsize=(8, 2.2 * len(panels)), sharex=True, squeeze=False)
+    for ax, (key, (xs, ys), held) in zip(axes[:, 0], panels):
+        ax.plot(xs, ys, alpha=0.3, lw=0.8)
         if len(ys) > smooth:
             k = smooth
             avg = [sum(ys[max(0, i - k + 1) : i + 1]) / len(ys[max(0, i - k + 1) : i + 1]) for i in range(len(ys))]
-            ax.plot(steps, avg, lw=1.5)
+            ax.plot(xs, avg, lw=1.5, label="training")
+        if held is not None:
+            ax.plot(*held, "o-", ms=3, lw=1.2, label="held out")
+            ax.legend(loc="upper right", fontsize=8)
         ax.set_ylabel(key)
         ax.grid(alpha=0.3)
     axes[-1, 0].set_xlabel("step")
