@@ -179,3 +179,17 @@ def test_a_pinned_codec_prompts_with_true_envelopes_and_its_file_travels(tiny_di
     again.use_pinned(None)  # a model saved without one must not keep a stale file
     save_model(folder, again, folder / "tekken.json")
     assert not (folder / PINNED_FILE).exists() and load_model(folder)[1].pinned is None
+
+
+def test_saved_weights_are_as_readable_as_the_umask_allows(tiny_dir: Path, tmp_path: Path) -> None:
+    import os
+
+    _, model = load_model(tiny_dir)
+    old = os.umask(0o022)
+    try:
+        out = save_model(tmp_path / "m", model, tiny_dir / "tekken.json", voices={})
+    finally:
+        os.umask(old)
+    # safetensors alone creates 0600: a model exported by one user could not be served by another
+    assert (out / WEIGHTS).stat().st_mode & 0o777 == 0o644
+    assert (out / WEIGHTS).stat().st_mode & 0o777 == (out / "params.json").stat().st_mode & 0o777

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import shutil
 from collections.abc import Mapping
 from pathlib import Path
@@ -137,6 +138,16 @@ def read_pinned(path: Path, args: ModelArgs) -> PinnedLatent:
     return pin
 
 
+def publish(tmp: Path, path: Path) -> Path:
+    """Rename a finished temporary file into place, readable as the umask allows: safetensors creates its
+    files owner-only (0600), so a model saved by one user could not be served by another."""
+    mask = os.umask(0)
+    os.umask(mask)
+    tmp.chmod(0o666 & ~mask)
+    tmp.replace(path)
+    return path
+
+
 def save_model(
     folder: str | Path,
     model: VoxtralModel,
@@ -157,7 +168,7 @@ def save_model(
     state = {k: v.detach().to(dtype=dtype, device="cpu").contiguous() for k, v in official_state_dict(model).items()}
     tmp = folder / (WEIGHTS + ".tmp")
     save_file(state, str(tmp), metadata={"format": "pt"})
-    tmp.replace(folder / WEIGHTS)  # never leave a half-written checkpoint under the real name
+    publish(tmp, folder / WEIGHTS)  # never leave a half-written checkpoint under the real name
     (folder / PARAMS).write_text(json.dumps(args.to_dict(), indent=2) + "\n")
     pinned = folder / PINNED_FILE
     if model.pinned is not None:

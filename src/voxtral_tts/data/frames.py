@@ -13,7 +13,7 @@ import torch
 from safetensors import safe_open
 from safetensors.numpy import save_file
 
-from ..checkpoint import PARAMS
+from ..checkpoint import PARAMS, publish
 from ..config import N_AUDIO_SPECIALS
 from .manifest import DataError, atomic_write_text
 
@@ -57,7 +57,7 @@ def write_shard(
     data = np.ascontiguousarray(np.concatenate([c for _, c, _ in items], axis=0), dtype=np.int16)
     tmp = path.with_name(path.name + ".tmp")
     save_file({"codes": data}, str(tmp), metadata={"format": FORMAT, "items": json.dumps(listing, ensure_ascii=False)})
-    tmp.replace(path)
+    publish(tmp, path)
     rel = path.relative_to(out).as_posix()
     return {uid: {"shard": rel, "start": s, "frames": n, "src": [size, mt]} for uid, s, n, size, mt in listing}
 
