@@ -15,7 +15,7 @@ import torch
 import torch.nn.functional as F
 from safetensors.torch import load_file
 
-from voxtral_tts import VoxtralTTS
+from voxtral_tts import CheckpointError, VoxtralTTS
 from voxtral_tts.checkpoint import load_model
 from voxtral_tts.train.codec_run import build_codec_model, train_codec
 from voxtral_tts.train.config import (
@@ -88,6 +88,18 @@ def test_lm_logs_held_out_losses_without_changing_its_training(tiny_dir: Path, t
     assert m[4]["val_ce"] != m[9]["val_ce"]  # the model moved; the held-out items and noise did not
     for a, b in zip(plain, m):  # the held-out pass draws on its own random state
         assert a["ce"] == b["ce"] and a["fm"] == b["fm"]
+    # best.pt keeps the weights of the lowest held-out loss, for `export --best`; last.pt remembers the mark
+    vals = {r["step"]: r["val_ce"] for r in m if "val_ce" in r}
+    best_step = min(vals, key=vals.get)
+    best = load_state(tmp_path / "val" / "best.pt")
+    assert best["step"] == best_step and best["val_ce"] == pytest.approx(vals[best_step])
+    assert load_state(tmp_path / "val" / "last.pt")["best_val_ce"] == pytest.approx(vals[best_step])
+    out = export_run(tmp_path / "val", tmp_path / "best-model", best=True)
+    assert json.loads((out / "training.json").read_text())["steps"] == best_step
+    last = load_state(tmp_path / "val" / "last.pt")["model"]["backbone.norm.weight"]
+    assert not torch.equal(last, best["model"]["backbone.norm.weight"])  # steps 5 or 10, not the last (12)
+    with pytest.raises(CheckpointError, match="best.pt: not there; no held-out losses"):
+        export_run(tmp_path / "plain", tmp_path / "nothing", best=True)
 
 
 def test_lm_resume_matches_uninterrupted_run(tiny_dir: Path, tmp_path: Path, corpus) -> None:

@@ -49,7 +49,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     from .export import export_run
 
     dtype = {"bf16": torch.bfloat16, "fp32": torch.float32}[args.dtype]
-    print(f"wrote {export_run(args.run, args.out, dtype=dtype)}", file=sys.stderr)
+    print(f"wrote {export_run(args.run, args.out, dtype=dtype, best=args.best)}", file=sys.stderr)
     return 0
 
 
@@ -94,6 +94,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     p.add_argument("run", help="run folder (holds last.pt)")
     p.add_argument("--out", required=True)
     p.add_argument("--dtype", choices=["bf16", "fp32"], default="bf16")
+    p.add_argument("--best", action="store_true", help="an LM run's lowest held-out loss (best.pt), not its last step")
     p.set_defaults(func=cmd_export)
 
     voice = sub.add_parser("voice", help="manage a model's preset voices")

@@ -10,7 +10,8 @@ from ..errors import CheckpointError
 from .loop import load_state
 
 
-def export_run(run_dir: str | Path, out: str | Path, dtype: torch.dtype = torch.bfloat16) -> Path:
+def export_run(run_dir: str | Path, out: str | Path, dtype: torch.dtype = torch.bfloat16, best: bool = False) -> Path:
+    """`best`: an LM run's weights with the lowest held-out loss rather than its last ones."""
     run_dir = Path(run_dir)
     state = load_state(run_dir / "last.pt")
     if state is None:
@@ -19,7 +20,9 @@ def export_run(run_dir: str | Path, out: str | Path, dtype: torch.dtype = torch.
     if kind == "lm":
         from .lm_run import export_lm
 
-        return export_lm(run_dir, out, dtype)
+        return export_lm(run_dir, out, dtype, best=best)
+    if best:
+        raise CheckpointError(f"{run_dir}: --best is for LM runs (this is a {kind} run)")
     if kind == "codec":
         from .codec_run import export_codec
 

@@ -30,6 +30,7 @@ from .loop import (
 )
 
 CKPT = "last.pt"
+BEST = "best.pt"  # the weights with the lowest held-out semantic loss so far, when the run has held-out frames
 TRAINED_PREFIXES = ("backbone.", "audio_embeddings.", "acoustic_transformer.")
 
 
@@ -138,9 +139,11 @@ def train_lm(
 
     step = 0
     rewarm_from: int | None = None
+    best = {"val_ce": float("inf")}
     state = load_state(out / CKPT)
     if state is not None:
         model.load_state_dict(state["model"], strict=False)
+        best["val_ce"] = state.get("best_val_ce", best["val_ce"])
         sampler.load_state_dict(state["sampler"][d.rank] if d.world > 1 else state["sampler"][0])
         step = state["step"]
         if "optim" in state:
@@ -155,23 +158,35 @@ def train_lm(
             )
             print(f"resuming {out} at step {step}{fresh}", flush=True)
 
+    def trained_weights() -> dict[str, torch.Tensor]:
+        return {k: v for k, v in model.state_dict().items() if k.startswith(TRAINED_PREFIXES)}
+
     def checkpoint(step: int) -> None:
         samplers = sampler_states(d, sampler)
         if d.main:
-            weights = {k: v for k, v in model.state_dict().items() if k.startswith(TRAINED_PREFIXES)}
             save_state(
                 out / CKPT,
                 {
                     "kind": "lm",
                     "step": step,
-                    "model": weights,
+                    "model": trained_weights(),
                     "optim": opt.state_dict(),
                     "sampler": samplers,
                     "config": to_dict(cfg),
                     "params": model.args.to_dict(),
+                    "best_val_ce": best["val_ce"],
                 },
             )
         d.barrier()
+
+    def keep_if_best(step: int, val_ce: float) -> None:
+        # A run that starts memorising keeps improving on its own clips while this stops improving: export --best.
+        if val_ce >= best["val_ce"]:
+            return
+        best["val_ce"] = val_ce
+        if d.main:
+            state = {"kind": "lm", "step": step, "model": trained_weights(), "config": to_dict(cfg), "val_ce": val_ce}
+            save_state(out / BEST, {**state, "params": model.args.to_dict()})
 
     def one_step(step: int) -> dict[str, float]:
         lr = lr_at(step, run.steps, cfg.optim)
@@ -202,6 +217,7 @@ def train_lm(
         if val_indices and (step + 1) % max(1, cfg.data.val_every) == 0:
             with autocast(run, d.device):
                 metrics.update(held_out_losses(model, val_builder, val_indices, cfg, run.batch_size))
+            keep_if_best(step + 1, metrics["val_ce"])
         return metrics
 
     end = run_end(run, stop_after)
@@ -215,14 +231,21 @@ def train_lm(
 
 
 def export_lm(
-    run_dir: str | Path, out: str | Path, dtype: torch.dtype = torch.bfloat16, codec: str | Path | None = None
+    run_dir: str | Path,
+    out: str | Path,
+    dtype: torch.dtype = torch.bfloat16,
+    codec: str | Path | None = None,
+    best: bool = False,
 ) -> Path:
     """Write a trained LM run, with its codec and tokenizer, in the official layout. `codec`: another export
-    of the same codec (a later decoder; its encoder and quantizers must be the ones the LM learnt from)."""
+    of the same codec (a later decoder; its encoder and quantizers must be the ones the LM learnt from).
+    `best`: the weights with the lowest held-out loss (best.pt) instead of the last ones."""
     run_dir = Path(run_dir)
-    state = load_state(run_dir / CKPT)
+    ckpt = run_dir / (BEST if best else CKPT)
+    state = load_state(ckpt)
     if state is None:
-        raise CheckpointError(f"{run_dir / CKPT}: no checkpoint to export")
+        why = "no held-out losses were logged (data.val_frames)" if best else "no checkpoint"
+        raise CheckpointError(f"{ckpt}: not there; {why}")
     cfg = state["config"]
     args = ModelArgs.from_dict(state["params"])
     codec_dir = Path(codec or cfg["codec"])
@@ -238,7 +261,8 @@ def export_lm(
     model.codec.load_state_dict(codec_model.codec.state_dict())
     # The voice tables start empty: presets are added afterwards with `voxtral-tts voice create`.
     folder = save_model(out, model, codec_dir / TOKENIZER, voices={}, dtype=dtype)
-    (Path(folder) / "training.json").write_text(json.dumps({"steps": state["step"], "config": cfg}, indent=2))
+    made = {"steps": state["step"], "config": cfg, **({"val_ce": state["val_ce"]} if "val_ce" in state else {})}
+    (Path(folder) / "training.json").write_text(json.dumps(made, indent=2))
     return folder
 
 
