@@ -180,7 +180,7 @@ def train_lm(
         d.barrier()
 
     def keep_if_best(step: int, val_ce: float) -> None:
-        # A run that starts memorising keeps improving on its own clips while this stops improving: export --best.
+        # Once a run starts memorising, its training loss keeps falling while this one rises: `export --best`.
         if val_ce >= best["val_ce"]:
             return
         best["val_ce"] = val_ce

@@ -142,10 +142,11 @@ def save_state(path: Path, state: dict[str, Any]) -> None:
     os.replace(tmp, path)
 
 
-def load_state(path: Path, map_location: str | torch.device = "cpu") -> dict[str, Any] | None:
+def load_state(path: Path, map_location: str | torch.device = "cpu", mmap: bool = False) -> dict[str, Any] | None:
+    """`mmap`: tensors are read from the file only when touched, for a look at a big checkpoint's fields."""
     if not path.exists():
         return None
-    return torch.load(path, map_location=map_location, weights_only=False)
+    return torch.load(path, map_location=map_location, weights_only=False, mmap=mmap)
 
 
 class Progress:
