@@ -620,3 +620,43 @@ def test_loss_curves_put_held_out_losses_beside_training_ones(tmp_path: Path) ->
     assert panels["disc"][0][0] == [7, 8, 9, 10] and panels["fm"][1] is None
     (tmp_path / "metrics.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
     assert plot_run(tmp_path).read_bytes()[:4] == b"\x89PNG"
+
+
+def test_codec_run_hands_each_clip_its_transcript_to_a_text_teacher(tmp_path: Path, monkeypatch) -> None:
+    """A teacher that reads transcripts (whisper-decoder) gets each clip's own text and language, both when
+    the cache is filled before training (packed) and when a crop finds a clip uncached."""
+    import voxtral_tts.train.codec_run as codec_run
+
+    manifest = _write_corpus(tmp_path / "data", n=4)
+    seen: dict[str, tuple[int, str]] = {}
+
+    class Reader:
+        name, dim, needs_text = "reader", 8, True
+
+        def features(self, wave: np.ndarray, text: str = "", lang: str = "") -> np.ndarray:
+            seen[text] = (len(wave), lang)
+            return np.full((-(-len(wave) // 480), 8), float(text.split()[-1]), np.float32)
+
+        def features_many(self, waves, texts, langs):
+            return [self.features(w, t, la) for w, t, la in zip(waves, texts, langs)]
+
+    monkeypatch.setattr(codec_run, "make_teacher", lambda *a: Reader())
+    run = train_codec(codec_config(tmp_path / "codec", manifest, steps=2))
+    assert seen == {f"clip {i}": (36000, "en") for i in range(4)}
+    cached = sorted(float(np.load(p)[0, 0]) for p in (run / "teacher_cache").glob("*.npy"))
+    assert cached == [0.0, 1.0, 2.0, 3.0]  # one clip's features under its own key
+
+
+def test_codec_restored_without_its_tokenizer_still_exports(tmp_path: Path) -> None:
+    """A checkpoint brought back from the shelf on a fresh machine arrives without the run's tekken.json."""
+    manifest = _write_corpus(tmp_path / "data")
+    run = train_codec(codec_config(tmp_path / "codec", manifest, steps=2))
+    moved = tmp_path / "elsewhere"
+    moved.mkdir()
+    (run / "last.pt").rename(moved / "last.pt")
+    import shutil
+
+    shutil.rmtree(run)
+    out = export_run(moved, tmp_path / "model")
+    tts = VoxtralTTS.from_pretrained(out)
+    assert tts.can_clone

@@ -76,11 +76,32 @@ def manifest_audio(path: str | Path) -> list[str]:
     return [str(e.audio_path(path.parent)) for e in entries]
 
 
+def manifest_transcripts(path: str | Path) -> tuple[list[str], list[str]]:
+    """Texts and languages of a manifest, in manifest_audio's order, for a teacher that reads transcripts."""
+    path = Path(path)
+    entries = read_manifest(path)
+    missing = [e.id for e in entries if not e.text.strip() or not e.language]
+    if missing:
+        raise ConfigError(f"{path}: the teacher needs a text and a language on every line; {missing[0]} lacks one")
+    return [e.text for e in entries], [e.language for e in entries]
+
+
 class SegmentSource:
     """Random frame-aligned crops of the corpus's 24 kHz audio, with the teacher's features for them."""
 
-    def __init__(self, files: list[str], segment: int, spf: int, teacher, cache_dir: Path, keep: bool) -> None:
+    def __init__(
+        self,
+        files: list[str],
+        segment: int,
+        spf: int,
+        teacher,
+        cache_dir: Path,
+        keep: bool,
+        texts: list[str] | None = None,
+        langs: list[str] | None = None,
+    ) -> None:
         self.files, self.segment, self.spf = files, segment, spf
+        self.texts, self.langs = texts, langs
         self.teacher = teacher
         self.cache_dir = cache_dir
         self.keep = keep
@@ -122,6 +143,8 @@ class SegmentSource:
         path = self._teacher_path(i)
         if path.exists():
             return np.load(path).astype(np.float32)
+        if self.teacher.needs_text:
+            return self._save_teacher(i, self.teacher.features(wave, self.texts[i], self.langs[i]))
         return self._save_teacher(i, self.teacher.features(wave))
 
     def precompute_teacher(self, d: Dist, pack: int = 64) -> None:
@@ -138,7 +161,13 @@ class SegmentSource:
         bar = Bar(len(mine), "teacher features", enabled=d.main)
         for k in range(0, len(mine), pack):
             group = mine[k : k + pack]
-            feats = packed_features(self.teacher, [self.audio(i) for i in group])
+            waves = [self.audio(i) for i in group]
+            if self.teacher.needs_text:
+                feats = self.teacher.features_many(
+                    waves, [self.texts[i] for i in group], [self.langs[i] for i in group]
+                )
+            else:
+                feats = packed_features(self.teacher, waves)
             for i, f in zip(group, feats):
                 self._save_teacher(i, f)
             bar.update(len(group))
@@ -350,7 +379,8 @@ def train_codec(cfg: CodecConfig, stop_after: int | None = None) -> Path:
     frozen_already = freeze_at >= 0 and state is not None and state["step"] >= freeze_at
     teacher = None if encoder_only or frozen_already else make_teacher(cfg.loss.teacher, cfg.loss.teacher_model)
     files = manifest_audio(cfg.data.manifest)
-    source = SegmentSource(files, segment, spf, teacher, out / "teacher_cache", cfg.data.cache_audio)
+    texts, langs = manifest_transcripts(cfg.data.manifest) if getattr(teacher, "needs_text", False) else (None, None)
+    source = SegmentSource(files, segment, spf, teacher, out / "teacher_cache", cfg.data.cache_audio, texts, langs)
     source.precompute_teacher(d)
     sampler = EpochSampler(len(files), run.seed, d.rank, d.world)
     recon = ReconstructionLoss(24000, cfg.loss.stft_scales).to(d.device)
@@ -559,6 +589,11 @@ def export_codec(run_dir: str | Path, out: str | Path, dtype: torch.dtype = torc
     tok = Path(state["tokenizer"])
     if not tok.exists() and (run_dir / TOKENIZER).exists():  # a run folder moved or carried to another machine
         tok = run_dir / TOKENIZER
+    if not tok.exists() and not from_dict(CodecConfig, state["config"]).tokenizer and not base:
+        # The run's own byte-level tokenizer, which a checkpoint restored from the shelf arrives without:
+        # it is a fixed function of nothing, so writing it again gives the same file.
+        tok = run_dir / TOKENIZER
+        write_tekken(tok, {})
     folder = save_model(out, model, tok, voices=voices if voices is not None else {}, dtype=dtype)
     (Path(folder) / "training.json").write_text(json.dumps({"stage": "codec", "steps": state["step"]}, indent=2))
     return folder
