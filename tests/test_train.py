@@ -660,3 +660,32 @@ def test_codec_restored_without_its_tokenizer_still_exports(tmp_path: Path) -> N
     out = export_run(moved, tmp_path / "model")
     tts = VoxtralTTS.from_pretrained(out)
     assert tts.can_clone
+
+
+def test_lm_residual_dropout_trains_only_and_leaves_the_files_alone(tiny_dir: Path) -> None:
+    from voxtral_tts.model.layers import Block
+    from voxtral_tts.train.lm_run import add_residual_dropout
+
+    _, model = load_model(tiny_dir)
+    keys = set(model.state_dict())
+    in_acoustic = sum(isinstance(m, Block) for m in model.acoustic_transformer.modules())
+    assert in_acoustic > 0
+    assert add_residual_dropout(model, 0.5) == len(model.backbone.layers) + in_acoustic  # not the codec's
+    block = model.backbone.layers[0]
+    assert set(model.state_dict()) == keys  # nothing new to save or load
+    ff = block.feed_forward
+    h = torch.randn(2, 7, model.args.backbone.dim)
+    model.train()
+    torch.manual_seed(0)
+    dropped = ff(h)
+    assert (dropped == 0).float().mean() > 0.3  # about half the outputs are dropped while training
+    model.eval()
+    torch.testing.assert_close(ff(h), ff(h))
+    assert (ff(h) == 0).float().mean() < 0.01
+
+
+def test_lm_trains_with_dropout(tiny_dir: Path, tmp_path: Path, corpus) -> None:
+    cfg = lm_config(tmp_path / "lm", tiny_dir, steps=30)
+    cfg.dropout = 0.1
+    m = _metrics(train_lm(cfg, corpus=corpus))
+    assert np.mean([r["ce"] for r in m[-5:]]) < 0.8 * np.mean([r["ce"] for r in m[:5]])

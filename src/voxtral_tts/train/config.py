@@ -84,6 +84,9 @@ class LMConfig:
     init_from: str = ""  # optional model folder to fine-tune instead of starting from random weights
     overrides: dict[str, Any] = field(default_factory=dict)  # params.json keys over the preset
     p_uncond: float = 0.1  # condition dropout, so classifier-free guidance has an unconditional branch
+    # Residual dropout on every backbone and acoustic-transformer block's attention and feed-forward output,
+    # in training only (the model files know nothing of it). A small corpus is memorised without it.
+    dropout: float = 0.0
     fm_weight: float = 1.0
     sigma_min: float = 1e-5  # params.json's `sigma`
 

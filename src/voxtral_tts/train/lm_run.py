@@ -77,13 +77,31 @@ def held_out_losses(
     gen = torch.Generator().manual_seed(cfg.run.seed)
     ref_length = (cfg.data.min_ref_frames + cfg.data.max_ref_frames) // 2
     out = {"val_ce": 0.0, "val_acc": 0.0, "val_fm": 0.0}
+    was_training = model.training
+    model.eval()  # no dropout on held-out items
     with torch.no_grad():
         for k in range(0, len(indices), batch):
             part = indices[k : k + batch]
             losses = lm_losses(model, [builder.build(i, rng, ref_length) for i in part], gen, 0.0, cfg.sigma_min)
             for m in ("ce", "acc", "fm"):
                 out[f"val_{m}"] += float(losses[m]) * len(part) / len(indices)
+    model.train(was_training)
     return out
+
+
+def add_residual_dropout(model: torch.nn.Module, p: float) -> int:
+    """Dropout on the output of every transformer block's attention and feed-forward, while the model trains:
+    hooks, so the inference modules stay as the official checkpoint defines them. Returns how many."""
+    from ..model.layers import Block
+
+    def drop(module: torch.nn.Module, args: tuple, output: torch.Tensor) -> torch.Tensor:
+        return torch.nn.functional.dropout(output, p, training=module.training)
+
+    blocks = [m for m in model.modules() if isinstance(m, Block)]  # the codec's blocks are CodecBlocks
+    for block in blocks:
+        block.attention.register_forward_hook(drop)
+        block.feed_forward.register_forward_hook(drop)
+    return len(blocks)
 
 
 def train_lm(
@@ -104,6 +122,8 @@ def train_lm(
     torch.manual_seed(run.seed)
     model, tokenizer = build_model(cfg)
     model.to(d.device).train()
+    if cfg.dropout > 0:
+        add_residual_dropout(model, cfg.dropout)
     if corpus is None and cfg.codec_weights:
         from ..data.frames import check_codec
 
