@@ -689,3 +689,39 @@ def test_lm_trains_with_dropout(tiny_dir: Path, tmp_path: Path, corpus) -> None:
     cfg.dropout = 0.1
     m = _metrics(train_lm(cfg, corpus=corpus))
     assert np.mean([r["ce"] for r in m[-5:]]) < 0.8 * np.mean([r["ce"] for r in m[:5]])
+
+
+def test_codec_distillation_targets_are_standardised_once_per_run(tmp_path: Path, monkeypatch) -> None:
+    """A teacher dimension with a hundred times the spread of the others must not own the cosine loss: the
+    targets are standardised with statistics measured once and kept, so a resumed run sees the same."""
+    import voxtral_tts.train.codec_run as codec_run
+
+    manifest = _write_corpus(tmp_path / "data", n=4)
+    crops: list[np.ndarray] = []
+
+    class Lopsided:
+        name, dim, needs_text = "lopsided", 4, False
+
+        def features(self, wave: np.ndarray, text: str = "", lang: str = "") -> np.ndarray:
+            n = -(-len(wave) // 480)
+            rng = np.random.default_rng(len(wave) + int(1e4 * abs(wave[:100]).sum()))
+            return (rng.standard_normal((n, 4)) * [100.0, 1.0, 1.0, 1.0] + [50.0, 0, 0, 0]).astype(np.float32)
+
+    monkeypatch.setattr(codec_run, "make_teacher", lambda *a: Lopsided())
+    real_crop = codec_run.SegmentSource.crop
+
+    def spy(self, i, rng):
+        seg, feats = real_crop(self, i, rng)
+        crops.append(feats)
+        return seg, feats
+
+    monkeypatch.setattr(codec_run.SegmentSource, "crop", spy)
+    run = train_codec(codec_config(tmp_path / "codec", manifest, steps=3))
+    stats = np.load(run / "teacher_stats.npz")
+    assert stats["scale"][0] > 30 * stats["scale"][1:].max()
+    feats = np.concatenate(crops)
+    assert np.abs(feats[:, 0]).mean() < 3  # standardised, not 50 +- 100
+    before = stats["mean"].copy()
+    cfg = codec_config(tmp_path / "codec", manifest, steps=5)
+    train_codec(cfg)
+    np.testing.assert_array_equal(np.load(run / "teacher_stats.npz")["mean"], before)

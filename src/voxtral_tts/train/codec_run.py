@@ -102,6 +102,8 @@ class SegmentSource:
     ) -> None:
         self.files, self.segment, self.spf = files, segment, spf
         self.texts, self.langs = texts, langs
+        self.mean: np.ndarray | None = None
+        self.scale: np.ndarray | None = None
         self.teacher = teacher
         self.cache_dir = cache_dir
         self.keep = keep
@@ -174,6 +176,25 @@ class SegmentSource:
         bar.close()
         d.barrier()
 
+    def standardize(self, stats: Path, write: bool = True, sample: int = 512) -> None:
+        """Targets standardised per dimension, with a mean and deviation measured once over the cached
+        features and kept in `stats`, so a resumed run uses the same. Whisper's decoder states have a few
+        dimensions with ten times the typical spread; unscaled, they would take most of the cosine loss."""
+        if self.teacher is None:
+            return
+        if stats.exists():
+            with np.load(stats) as z:
+                self.mean, self.scale = z["mean"], z["scale"]
+            return
+        pick = random.Random(0).sample(range(len(self.files)), min(sample, len(self.files)))
+        feats = np.concatenate([self.teacher_features(i, self.audio(i)) for i in pick])
+        self.mean, self.scale = feats.mean(0), feats.std(0) + 1e-3
+        if not write:  # every rank computes the same from the same sample; one writes
+            return
+        tmp = stats.with_suffix(".tmp.npz")
+        np.savez(tmp, mean=self.mean, scale=self.scale)
+        tmp.replace(stats)
+
     def crop(self, i: int, rng: random.Random) -> tuple[np.ndarray, np.ndarray | None]:
         wave = self.audio(i)
         frames = self.segment // self.spf
@@ -185,6 +206,8 @@ class SegmentSource:
         if self.teacher is None:
             return seg, None
         feats = self.teacher_features(i, wave)  # [codec frames, D]
+        if self.mean is not None:
+            feats = (feats - self.mean) / self.scale
         t0 = start // self.spf
         out = np.zeros((frames, feats.shape[1]), np.float32)
         got = feats[t0 : t0 + frames]
@@ -382,6 +405,9 @@ def train_codec(cfg: CodecConfig, stop_after: int | None = None) -> Path:
     texts, langs = manifest_transcripts(cfg.data.manifest) if getattr(teacher, "needs_text", False) else (None, None)
     source = SegmentSource(files, segment, spf, teacher, out / "teacher_cache", cfg.data.cache_audio, texts, langs)
     source.precompute_teacher(d)
+    # Runs from before the standardisation have no stats file and keep their raw targets when they resume.
+    if state is None or (out / "teacher_stats.npz").exists():
+        source.standardize(out / "teacher_stats.npz", write=d.main)
     sampler = EpochSampler(len(files), run.seed, d.rank, d.world)
     recon = ReconstructionLoss(24000, cfg.loss.stft_scales).to(d.device)
     head = torch.nn.Linear(codec.args.semantic_dim, teacher.dim).to(d.device) if teacher else None
