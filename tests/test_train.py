@@ -725,3 +725,48 @@ def test_codec_distillation_targets_are_standardised_once_per_run(tmp_path: Path
     cfg = codec_config(tmp_path / "codec", manifest, steps=5)
     train_codec(cfg)
     np.testing.assert_array_equal(np.load(run / "teacher_stats.npz")["mean"], before)
+
+
+def test_semantic_latent_can_be_shut_off_from_the_decoder(tiny_dir: Path) -> None:
+    from voxtral_tts.train.codec_run import quantize_for_training
+    from voxtral_tts.train.loop import Dist
+
+    _, model = load_model(tiny_dir)
+    sd = model.codec.args.semantic_dim
+    z = torch.randn(2, sd + model.codec.args.acoustic_dim, 5, requires_grad=True)
+    cfg = CodecConfig()
+    grads = {}
+    for flag in (True, False):
+        cfg.loss.semantic_recon_grad = flag
+        z.grad = None
+        latent, *_ = quantize_for_training(model, z, cfg, torch.Generator().manual_seed(0), False, Dist(RunConfig()))
+        latent.square().sum().backward()
+        grads[flag] = z.grad.clone()
+    assert grads[True][:, :sd].abs().sum() > 0 and grads[False][:, :sd].abs().sum() == 0
+    torch.testing.assert_close(grads[True][:, sd:], grads[False][:, sd:])
+
+
+def test_latent_distillation_targets_the_semantic_channels_only() -> None:
+    from voxtral_tts.train.codec_run import latent_distill
+
+    basis = torch.randn(12, 4)
+    target = torch.randn(2, 5, 12)
+    z = torch.randn(2, 4 + 6, 5)
+    z[:, :4] = (target @ basis).transpose(1, 2)
+    assert latent_distill(z, target, basis) < 1e-10  # the latent holds the projected teacher: nothing to learn
+    z = torch.randn(2, 10, 5, requires_grad=True)
+    latent_distill(z, target, basis).backward()
+    assert z.grad[:, :4].abs().sum() > 0 and z.grad[:, 4:].abs().sum() == 0
+
+
+def test_codec_latent_space_distillation_runs_and_keeps_its_basis(tmp_path: Path) -> None:
+    manifest = _write_corpus(tmp_path / "data")
+    cfg = codec_config(tmp_path / "codec", manifest, steps=4, distill_space="latent", semantic_recon_grad=False)
+    run = train_codec(cfg)
+    stats = np.load(run / "teacher_stats.npz")
+    model, _ = build_codec_model(cfg, tmp_path / "codec")
+    assert stats["basis"].shape == (80, model.codec.args.semantic_dim)  # the mel teacher's 80 bands
+    assert all(np.isfinite(r["distill"]) for r in _metrics(run))
+    cfg.loss.distill_space = "nowhere"
+    with pytest.raises(ConfigError, match="distill_space"):
+        train_codec(cfg)

@@ -104,6 +104,7 @@ class SegmentSource:
         self.texts, self.langs = texts, langs
         self.mean: np.ndarray | None = None
         self.scale: np.ndarray | None = None
+        self.basis: np.ndarray | None = None
         self.teacher = teacher
         self.cache_dir = cache_dir
         self.keep = keep
@@ -176,23 +177,37 @@ class SegmentSource:
         bar.close()
         d.barrier()
 
-    def standardize(self, stats: Path, write: bool = True, sample: int = 512) -> None:
+    def standardize(self, stats: Path, write: bool = True, sample: int = 512, basis_dim: int = 0) -> None:
         """Targets standardised per dimension, with a mean and deviation measured once over the cached
         features and kept in `stats`, so a resumed run uses the same. Whisper's decoder states have a few
-        dimensions with ten times the typical spread; unscaled, they would take most of the cosine loss."""
+        dimensions with ten times the typical spread; unscaled, they would take most of the cosine loss.
+        `basis_dim`: also the leading principal directions of the standardised targets, [dim, basis_dim], which
+        `loss.distill_space: latent` regresses the semantic latent onto."""
         if self.teacher is None:
             return
-        if stats.exists():
-            with np.load(stats) as z:
-                self.mean, self.scale = z["mean"], z["scale"]
+        saved = dict(np.load(stats)) if stats.exists() else {}
+        if saved and (not basis_dim or saved.get("basis", np.zeros((0, 0))).shape[1:] == (basis_dim,)):
+            self.mean, self.scale, self.basis = saved["mean"], saved["scale"], saved.get("basis")
             return
         pick = random.Random(0).sample(range(len(self.files)), min(sample, len(self.files)))
         feats = np.concatenate([self.teacher_features(i, self.audio(i)) for i in pick])
-        self.mean, self.scale = feats.mean(0), feats.std(0) + 1e-3
+        if saved:  # a basis joins statistics the run already trains with
+            self.mean, self.scale = saved["mean"], saved["scale"]
+        else:
+            self.mean, self.scale = feats.mean(0), feats.std(0) + 1e-3
+        keep = dict(mean=self.mean, scale=self.scale)
+        if basis_dim:
+            std = (feats - self.mean) / self.scale
+            eigval, eigvec = np.linalg.eigh(np.cov(std, rowvar=False))
+            top = np.argsort(eigval)[::-1][:basis_dim]
+            # One scale for all directions (unit variance on average), not whitening: the leading directions keep
+            # their weight in the loss and in the codebook's distances, as in k-means on the states themselves.
+            self.basis = (eigvec[:, top] / np.sqrt(eigval[top].mean() + 1e-6)).astype(np.float32)
+            keep["basis"] = self.basis
         if not write:  # every rank computes the same from the same sample; one writes
             return
         tmp = stats.with_suffix(".tmp.npz")
-        np.savez(tmp, mean=self.mean, scale=self.scale)
+        np.savez(tmp, **keep)
         tmp.replace(stats)
 
     def crop(self, i: int, rng: random.Random) -> tuple[np.ndarray, np.ndarray | None]:
@@ -257,6 +272,14 @@ def pinned_decoder_input(
     return torch.where(use[:, None, None], target, estimate.detach())
 
 
+def latent_distill(z: torch.Tensor, target: torch.Tensor, basis: torch.Tensor) -> torch.Tensor:
+    """MSE between the semantic part of the latent z [B, C, T] and the teacher's states target [B, T', D]
+    projected by basis [D, semantic_dim]; the acoustic channels take no part."""
+    want = target.float() @ basis
+    zs = z[:, : basis.shape[1]].transpose(1, 2)[:, : want.shape[1]]
+    return F.mse_loss(zs.float(), want[:, : zs.shape[1]])
+
+
 def quantize_for_training(
     model: VoxtralModel,
     z: torch.Tensor,
@@ -291,6 +314,8 @@ def quantize_for_training(
     zs_bt = zs.view(B, T, sd)
     q_bt = q_ste.view(B, T, sd)
     sem = torch.where(sem_q, q_bt, zs_bt).transpose(1, 2)
+    if not lc.semantic_recon_grad:  # the decoder reads the semantic code but cannot shape it
+        sem = sem.detach()
 
     a = torch.tanh(z[:, sd:]) if acoustic is None else acoustic
     step = 2.0 / (levels - 1)
@@ -405,9 +430,14 @@ def train_codec(cfg: CodecConfig, stop_after: int | None = None) -> Path:
     texts, langs = manifest_transcripts(cfg.data.manifest) if getattr(teacher, "needs_text", False) else (None, None)
     source = SegmentSource(files, segment, spf, teacher, out / "teacher_cache", cfg.data.cache_audio, texts, langs)
     source.precompute_teacher(d)
-    # Runs from before the standardisation have no stats file and keep their raw targets when they resume.
-    if state is None or (out / "teacher_stats.npz").exists():
-        source.standardize(out / "teacher_stats.npz", write=d.main)
+    if cfg.loss.distill_space not in ("head", "latent"):
+        raise ConfigError(f"loss.distill_space: {cfg.loss.distill_space!r}; choose head or latent")
+    latent_space = cfg.loss.distill_space == "latent"
+    # Runs from before the standardisation have no stats file and keep their raw targets when they resume
+    # (unless they switch to a latent-space target, which needs it).
+    if state is None or latent_space or (out / "teacher_stats.npz").exists():
+        basis_dim = codec.args.semantic_dim if latent_space else 0
+        source.standardize(out / "teacher_stats.npz", write=d.main, basis_dim=basis_dim)
     sampler = EpochSampler(len(files), run.seed, d.rank, d.world)
     recon = ReconstructionLoss(24000, cfg.loss.stft_scales).to(d.device)
     head = torch.nn.Linear(codec.args.semantic_dim, teacher.dim).to(d.device) if teacher else None
@@ -537,8 +567,13 @@ def train_codec(cfg: CodecConfig, stop_after: int | None = None) -> Path:
                 metrics["head_spectrum"] = hs.item()
             if head is not None and not frozen and crops[0][1] is not None:
                 target = torch.from_numpy(np.stack([c[1] for c in crops])).to(d.device)
-                pred = head(q_sem)[:, : target.shape[1]]
-                distill = 1 - F.cosine_similarity(pred.float(), target.float(), dim=-1).mean()
+                if lc.distill_space == "latent":
+                    # The semantic latent itself is the teacher's state, projected onto its first principal
+                    # directions: whatever else the encoder puts there (the speaker) costs loss.
+                    distill = latent_distill(z, target, torch.from_numpy(source.basis).to(d.device))
+                else:
+                    pred = head(q_sem)[:, : target.shape[1]]
+                    distill = 1 - F.cosine_similarity(pred.float(), target.float(), dim=-1).mean()
                 loss = loss + lc.distill_weight * distill
                 metrics["distill"] = distill.item()
             if pinned is not None:

@@ -219,7 +219,14 @@ class CodecLossConfig:
     # iSTFT head only: L1 between each window's predicted log-magnitude and the target's (HeadSpectrumLoss),
     # so the head's magnitudes are the spectrum rather than whatever overlap-add cancels into one. 0: off.
     head_spectrum_weight: float = 0.0
-    teacher: str = "whisper"  # whisper | mel | none
+    teacher: str = "whisper"  # whisper-decoder | whisper | mel | none
+    # Where the teacher's states are predicted. `head`: a linear head on the quantised semantic latent predicts
+    # them (cosine loss). `latent`: the semantic latent itself regresses them (MSE), projected onto their first
+    # semantic_dim principal directions, so whatever else the encoder would keep there costs loss.
+    distill_space: str = "head"
+    # False: no reconstruction gradient reaches the semantic latent; it learns from the teacher alone. With the
+    # decoder's gradient, the semantic codes also carry the speaker (docs/default-model.md).
+    semantic_recon_grad: bool = True
     teacher_model: str = ""  # Whisper model folder (default: the one the eval extra installs)
     vq_decay: float = 0.99
     dead_code_threshold: float = 0.01  # EMA usage below which a code is restarted from the batch
