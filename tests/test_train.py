@@ -17,6 +17,7 @@ from safetensors.torch import load_file
 
 from voxtral_tts import CheckpointError, VoxtralTTS
 from voxtral_tts.checkpoint import load_model
+from voxtral_tts.errors import VoxtralError
 from voxtral_tts.train.codec_run import build_codec_model, train_codec
 from voxtral_tts.train.config import (
     CodecConfig,
@@ -430,15 +431,17 @@ def test_envelope_probe_learns_and_can_join_or_leave_a_running_codec(tmp_path: P
     wave = torch.randn(2, 1920 * 5)
     assert probe.target(wave, 5).shape == (2, 5, 4 * 12)
     manifest = _write_corpus(tmp_path / "data")
-    cfg = codec_config(tmp_path / "codec", manifest, steps=60, envelope_weight=1.0)
+    # No distillation, whose standardised targets pull on the same small latent; steps enough that the fall
+    # stands well clear of the batch-to-batch noise (about 0.1 per step).
+    cfg = codec_config(tmp_path / "codec", manifest, steps=150, envelope_weight=1.0, distill_weight=0.0)
     train_codec(cfg)
     env = [r["envelope"] for r in _metrics(tmp_path / "codec")]
-    assert len(env) == 60 and np.mean(env[-10:]) < 0.93 * np.mean(env[:10])
+    assert len(env) == 150 and np.mean(env[-20:]) < 0.88 * np.mean(env[:20])
     assert load_state(tmp_path / "codec" / "last.pt")["envelope"] is not None
-    cfg.run.steps, cfg.loss.envelope_weight = 63, 0.0
+    cfg.run.steps, cfg.loss.envelope_weight = 153, 0.0
     train_codec(cfg)  # resumed without the probe the checkpoint has: fresh moments, no crash
     assert "fresh optimizer moments" in capsys.readouterr().out
-    assert _metrics(tmp_path / "codec")[-1]["step"] == 63
+    assert _metrics(tmp_path / "codec")[-1]["step"] == 153
 
 
 def test_head_spectrum_loss_reads_the_heads_own_framing() -> None:
@@ -770,3 +773,29 @@ def test_codec_latent_space_distillation_runs_and_keeps_its_basis(tmp_path: Path
     cfg.loss.distill_space = "nowhere"
     with pytest.raises(ConfigError, match="distill_space"):
         train_codec(cfg)
+
+
+def test_codec_export_without_its_base_model_when_the_run_holds_the_whole_codec(
+    tiny_dir: Path, tmp_path: Path, capsys
+) -> None:
+    import shutil
+
+    manifest = _write_corpus(tmp_path / "data", n=3, seconds=1.0)
+    base = tmp_path / "base"
+    shutil.copytree(tiny_dir, base)
+    cfg = codec_config(tmp_path / "codec", manifest, steps=2)
+    cfg.init_from = str(base)
+    train_codec(cfg)
+    shutil.rmtree(base)  # as on a machine the run was carried to (the recipe's shelf)
+    out = export_run(tmp_path / "codec", tmp_path / "model")
+    assert "exported without it" in capsys.readouterr().out
+    trained = load_state(tmp_path / "codec" / "last.pt")["model"]
+    exported = load_file(str(out / "consolidated.safetensors"))
+    key = "audio_tokenizer.decoder_blocks.1.layers.0.attention.wq.weight"
+    assert torch.equal(exported[key], trained["codec." + key.split(".", 1)[1]].to(torch.bfloat16))
+
+    state = load_state(tmp_path / "codec" / "last.pt")
+    state["model"] = {k: v for k, v in state["model"].items() if ".decoder_blocks." not in k}
+    torch.save(state, tmp_path / "codec" / "last.pt")
+    with pytest.raises(VoxtralError, match="did not train the whole codec"):
+        export_run(tmp_path / "codec", tmp_path / "model2")

@@ -632,6 +632,16 @@ def export_codec(run_dir: str | Path, out: str | Path, dtype: torch.dtype = torc
     model = VoxtralModel(args, with_encoder=True)
     voices = None
     base = state.get("base_model") or ""
+    if base and not Path(base).exists():
+        # A run restored on another machine (the recipe's shelf) may arrive without the model it started from.
+        # That model is only needed for what the run did not train: without it the LM part stays a placeholder.
+        codec_keys = {k for k in model.state_dict() if k.startswith("codec.")}
+        if not codec_keys <= set(state["model"]):
+            raise VoxtralError(
+                f"{run_dir / CKPT}: its base model {base} is missing and the run did not train the whole codec"
+            )
+        print(f"export: base model {base} not found; the run holds the whole codec, so it is exported without it")
+        base = ""
     if base:
         _, loaded = load_model(base)
         model.load_state_dict(loaded.state_dict(), strict=False)
