@@ -224,3 +224,35 @@ def test_frames_stage_encodes_the_held_out_sentences_and_the_lm_is_judged_on_the
     (pipe.val_frames(plan) / "index.jsonl").write_text("")
     pipe.stage_lm(plan)
     assert f"data.val_frames={pipe.val_frames(plan)}" in seen[1]
+
+
+def test_export_takes_the_lms_best_weights_and_ship_keeps_the_envelope_file(tmp_path: Path, monkeypatch) -> None:
+    pipe = load()
+    plan = make_plan(pipe, tmp_path)
+    calls = []
+
+    def fake_sh(cmd):
+        calls.append([str(c) for c in cmd])
+        out = Path(calls[-1][calls[-1].index("--out") + 1])
+        out.mkdir(parents=True, exist_ok=True)
+
+    monkeypatch.setattr(pipe, "sh", fake_sh)
+    for folder in (plan.lm_run, plan.codec_model):
+        folder.mkdir(parents=True)
+    (plan.lm_run / "last.pt").write_bytes(b"x")
+    (plan.codec_model / ".exported_from").write_text("codec")
+    pipe.stage_export(plan)
+    assert "--best" not in calls[-1]  # no held-out losses were logged, so there is no best.pt
+    (plan.lm_run / "best.pt").write_bytes(b"x")
+    pipe.stage_export(plan)
+    assert calls[-1][-1] == "--best" and len(calls) == 2
+    pipe.stage_export(plan)
+    assert len(calls) == 2  # nothing changed since: not exported again
+
+    for name in ("params.json", "consolidated.safetensors", "tekken.json", pipe.PINNED_FILE, "voices.json"):
+        (plan.model / name).write_text("{}")
+    (plan.model / "voice_refs").mkdir()
+    (plan.model / "voice_refs" / "big.wav").write_bytes(b"0" * 1000)
+    pipe.stage_ship(plan)
+    shipped = sorted(p.name for p in plan.paths.shipped.iterdir())
+    assert pipe.PINNED_FILE in shipped and "voice_refs" not in shipped and "params.json" in shipped

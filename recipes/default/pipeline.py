@@ -228,17 +228,19 @@ def on_gpu() -> bool:
     return torch.cuda.is_available()
 
 
-def export(run: Path, out: Path, also: Path | None = None) -> None:
-    """Export a run once; again only if the run (or `also`, a folder the export reads) changed since."""
+def export(run: Path, out: Path, also: Path | None = None, best: bool = False) -> None:
+    """Export a run once; again only if the run (or `also`, a folder the export reads) changed since.
+    `best`: an LM run's weights with the lowest held-out loss, where it kept them."""
     stamp = out / ".exported_from"
-    mark = f"{run / 'last.pt'} {(run / 'last.pt').stat().st_mtime_ns}"
+    best = best and (run / "best.pt").exists()
+    mark = f"{run / 'last.pt'} {(run / 'last.pt').stat().st_mtime_ns}" + (" best" if best else "")
     if also is not None:
         mark += f" {also} {(also / '.exported_from').stat().st_mtime_ns}"
     if stamp.exists() and stamp.read_text() == mark:
         return
     if out.exists():
         shutil.rmtree(out)
-    sh(cli("export", run, "--out", out))
+    sh(cli("export", run, "--out", out, *(["--best"] if best else [])))
     stamp.write_text(mark)
 
 
@@ -427,8 +429,10 @@ def stage_lm(plan: Plan) -> bool:
 
 
 def stage_export(plan: Plan) -> bool:
-    """The LM with the codec as it now is; a new export drops the voices, so they are made again."""
-    export(plan.lm_run, plan.model, also=plan.codec_model)
+    """The LM with the codec as it now is; a new export drops the voices, so they are made again. The LM's
+    weights are those with the lowest held-out loss: on a corpus this small it starts memorising before its
+    schedule ends."""
+    export(plan.lm_run, plan.model, also=plan.codec_model, best=True)
     return True
 
 
@@ -526,7 +530,17 @@ def stage_ship(plan: Plan) -> bool:
     dest = plan.paths.shipped
     tmp = dest.with_name(dest.name + ".tmp")
     shutil.rmtree(tmp, ignore_errors=True)
-    keep = ("params.json", "consolidated.safetensors", "tekken.json", "voice_embedding", "NOTICE", "voices.json")
+    # pinned_latent.json: without it a cloned voice's prompt would carry the encoder's acoustic estimates
+    # instead of the envelopes the LM learnt from.
+    keep = (
+        "params.json",
+        "consolidated.safetensors",
+        "tekken.json",
+        PINNED_FILE,
+        "voice_embedding",
+        "NOTICE",
+        "voices.json",
+    )
     tmp.mkdir(parents=True)
     for name in keep:
         src = plan.model / name
@@ -593,6 +607,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--lm-set", action="append", default=[], metavar="KEY=VALUE", help="override the LM config")
     ap.add_argument("--minutes", type=float, default=0.0, help="training budget of this invocation (default: none)")
     ap.add_argument("--until", choices=[n for n, _ in STAGES], help="stop after this stage")
+    # The shipped model's corpus: 6 h of training audio. More only pays with a bigger LM or longer training
+    # (docs/default-model.md); build_corpus.py keeps every clip a larger plan still contains.
+    ap.add_argument("--corpus-hours", type=float, default=6.0, help="hours of training audio (default 6)")
     ap.add_argument("--eval-per-lang", type=int, default=20)
     ap.add_argument("--skip-decoder-phase", action="store_true", help="no adversarial decoder phase (no GPU)")
     ap.add_argument("--skip-gate", action="store_true", help="train the LM even if the autoencoder is not intelligible")
@@ -601,7 +618,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
 
     shipped = ROOT / "src" / "voxtral_tts" / "models" / "default"
-    corpus_args: list[str] = []
+    corpus_args: list[str] = ["--hours", str(args.corpus_hours)]
     if args.smoke:
         args.base = ROOT / "build" / "smoke"
         shipped = args.base / "shipped" / "default"
