@@ -799,3 +799,21 @@ def test_codec_export_without_its_base_model_when_the_run_holds_the_whole_codec(
     torch.save(state, tmp_path / "codec" / "last.pt")
     with pytest.raises(VoxtralError, match="did not train the whole codec"):
         export_run(tmp_path / "codec", tmp_path / "model2")
+
+
+def test_lm_export_keeps_its_codecs_pinned_envelope(tiny_dir: Path, tmp_path: Path, corpus) -> None:
+    import shutil
+
+    from voxtral_tts.model.envelope import PINNED_FILE, PinnedLatent
+    from voxtral_tts.train.lm_run import export_lm
+
+    codec = tmp_path / "codec"
+    shutil.copytree(tiny_dir, codec)
+    spf = load_model(codec)[1].args.codec.samples_per_frame
+    pin = PinnedLatent(spf, 4, 9)  # 36 values, the tiny codec's
+    pin(torch.randn(1, spf * 3) * 0.1, 3)  # the first call sets the envelope statistics
+    (codec / PINNED_FILE).write_text(pin.to_json())
+    run = train_lm(lm_config(tmp_path / "lm", tiny_dir, steps=1), corpus=corpus)
+    out = export_lm(run, tmp_path / "model", codec=codec)
+    assert (out / PINNED_FILE).read_text() == (codec / PINNED_FILE).read_text()
+    assert load_model(out)[1].pinned is not None

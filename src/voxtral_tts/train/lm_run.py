@@ -279,6 +279,8 @@ def export_lm(
     model = VoxtralModel(args, with_encoder=codec_model.has_encoder)
     model.load_state_dict(state["model"], strict=False)
     model.codec.load_state_dict(codec_model.codec.state_dict())
+    if codec_model.pinned is not None:  # the LM learnt true envelopes; without the file, clones get estimates
+        model.use_pinned(codec_model.pinned)
     # The voice tables start empty: presets are added afterwards with `voxtral-tts voice create`.
     folder = save_model(out, model, codec_dir / TOKENIZER, voices={}, dtype=dtype)
     made = {"steps": state["step"], "config": cfg, **({"val_ce": state["val_ce"]} if "val_ce" in state else {})}
