@@ -89,6 +89,13 @@ class LMConfig:
     dropout: float = 0.0
     fm_weight: float = 1.0
     sigma_min: float = 1e-5  # params.json's `sigma`
+    # Guided attention (`voxtral_tts.train.align`, training only): the first `align_heads` query heads of each
+    # layer in `align_layers` are pushed to read the text near the diagonal of the (text, audio) plane, so a
+    # small backbone on a few hours learns to follow the text instead of memorising clips. 0 turns it off.
+    align_weight: float = 0.0
+    align_layers: tuple[int, ...] = (1, 2)
+    align_heads: int = 2
+    align_width: float = 0.2
 
 
 def _coerce(tp: Any, value: Any, where: str) -> Any:

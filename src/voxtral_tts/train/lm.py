@@ -33,6 +33,7 @@ from ..config import (
 )
 from ..model import VoxtralModel
 from ..model.quantizers import fsq_values
+from .align import TextSpan, guided_attention_loss, tap_attention_inputs
 
 
 @dataclass
@@ -50,6 +51,20 @@ class Example:
     ids: list[int]  # the prompt's token ids, with N [AUDIO] slots
     ref: torch.Tensor  # [N, 1 + acoustic_dim] codes for the slots (the last is the end-of-audio frame)
     target: torch.Tensor  # [T, 1 + acoustic_dim] codes of the utterance to generate
+
+    def span(self) -> TextSpan:
+        """Where the text and the frames sit in the training sequence (the layout of `prompt_ids`)."""
+        start = self.ids.index(NEXT_AUDIO_TEXT_ID) + 1
+        return TextSpan(start, len(self.ids) - 2, len(self.ids) - 1, self.target.shape[0])
+
+
+@dataclass(frozen=True)
+class AlignSpec:
+    """Which heads carry the guided-attention prior (`train.align`), and how wide the diagonal is."""
+
+    layers: tuple[int, ...]
+    heads: int
+    width: float
 
 
 def prompt_ids(text_ids: list[int], n_slots: int) -> list[int]:
@@ -122,8 +137,10 @@ def lm_losses(
     generator: torch.Generator,
     p_uncond: float,
     sigma_min: float = 1e-5,
+    align: AlignSpec | None = None,
 ) -> dict[str, torch.Tensor]:
-    """Semantic cross-entropy and the conditional flow-matching loss for a batch of examples."""
+    """Semantic cross-entropy and the conditional flow-matching loss for a batch of examples, and with
+    `align` the guided-attention loss of its heads."""
     device = model.device
     dim = model.args.backbone.dim
     seqs, spans = [], []
@@ -139,7 +156,8 @@ def lm_losses(
     x = torch.zeros(len(batch), S, dim, device=device, dtype=seqs[0].dtype)
     for i, s in enumerate(seqs):
         x[i, : s.shape[0]] = s
-    hidden = model.backbone.forward_train(x)
+    with tap_attention_inputs(model.backbone, align.layers if align else ()) as tapped:
+        hidden = model.backbone.forward_train(x)
 
     # Position p0 + k predicts frame k (k < T) and, at k = T, [END_AUDIO].
     h_sem, sem_target, h_fm, fm_target = [], [], [], []
@@ -170,7 +188,12 @@ def lm_losses(
     fm_loss = F.mse_loss(v.float(), v_target.float())
     with torch.no_grad():
         acc = (logits.argmax(-1) == torch.cat(sem_target)).float().mean()
-    return {"ce": ce, "fm": fm_loss, "acc": acc}
+    out = {"ce": ce, "fm": fm_loss, "acc": acc}
+    if align is not None:
+        out["align"] = guided_attention_loss(
+            model.backbone, tapped, [ex.span() for ex in batch], align.heads, align.width
+        )
+    return out
 
 
 def load_frame_corpus(folder: str | Path, max_frames: int) -> list[FrameItem]:
@@ -191,8 +214,15 @@ class LMTrainModule(torch.nn.Module):
         super().__init__()
         self.model = model
 
-    def forward(self, batch: list[Example], generator: torch.Generator, p_uncond: float, sigma_min: float):
-        return lm_losses(self.model, batch, generator, p_uncond, sigma_min)
+    def forward(
+        self,
+        batch: list[Example],
+        generator: torch.Generator,
+        p_uncond: float,
+        sigma_min: float,
+        align: AlignSpec | None = None,
+    ):
+        return lm_losses(self.model, batch, generator, p_uncond, sigma_min, align)
 
 
 @torch.no_grad()

@@ -15,7 +15,7 @@ from ..errors import CheckpointError
 from ..model import VoxtralModel
 from ..text import PromptTokenizer
 from .config import ConfigError, LMConfig, dump_config, lm_params, to_dict
-from .lm import ExampleBuilder, FrameItem, LMTrainModule, init_lm_weights, lm_losses, load_frame_corpus
+from .lm import AlignSpec, ExampleBuilder, FrameItem, LMTrainModule, init_lm_weights, lm_losses, load_frame_corpus
 from .loop import (
     Dist,
     EpochSampler,
@@ -68,6 +68,14 @@ def build_model(cfg: LMConfig) -> tuple[VoxtralModel, PromptTokenizer]:
     return model, tokenizer
 
 
+def align_spec(cfg: LMConfig) -> AlignSpec | None:
+    if cfg.align_weight <= 0:
+        return None
+    if not cfg.align_layers:
+        raise ConfigError("config: align_weight > 0 needs at least one layer in align_layers")
+    return AlignSpec(tuple(cfg.align_layers), cfg.align_heads, cfg.align_width)
+
+
 def held_out_losses(
     model: VoxtralModel, builder: ExampleBuilder, indices: list[int], cfg: LMConfig, batch: int
 ) -> dict[str, float]:
@@ -76,14 +84,17 @@ def held_out_losses(
     rng = random.Random(f"{cfg.run.seed}-val")
     gen = torch.Generator().manual_seed(cfg.run.seed)
     ref_length = (cfg.data.min_ref_frames + cfg.data.max_ref_frames) // 2
-    out = {"val_ce": 0.0, "val_acc": 0.0, "val_fm": 0.0}
+    align = align_spec(cfg)
+    names = ("ce", "acc", "fm") + (("align",) if align else ())
+    out = {f"val_{m}": 0.0 for m in names}
     was_training = model.training
     model.eval()  # no dropout on held-out items
     with torch.no_grad():
         for k in range(0, len(indices), batch):
             part = indices[k : k + batch]
-            losses = lm_losses(model, [builder.build(i, rng, ref_length) for i in part], gen, 0.0, cfg.sigma_min)
-            for m in ("ce", "acc", "fm"):
+            examples = [builder.build(i, rng, ref_length) for i in part]
+            losses = lm_losses(model, examples, gen, 0.0, cfg.sigma_min, align)
+            for m in names:
                 out[f"val_{m}"] += float(losses[m]) * len(part) / len(indices)
     model.train(was_training)
     return out
@@ -130,6 +141,7 @@ def train_lm(
         check_codec(cfg.data.frames, cfg.codec, model)  # frames from another codec would teach nonsense
     items = corpus if corpus is not None else load_frame_corpus(cfg.data.frames, cfg.data.max_frames)
     builder = ExampleBuilder(items, tokenizer.text_ids, cfg.data.min_ref_frames, cfg.data.max_ref_frames)
+    align = align_spec(cfg)
     if val_corpus is None and cfg.data.val_frames:
         val_corpus = load_frame_corpus(cfg.data.val_frames, cfg.data.max_frames)
     val_corpus = (val_corpus or [])[: cfg.data.val_items]
@@ -214,7 +226,7 @@ def train_lm(
             lr *= min(1.0, (step - rewarm_from + 1) / max(1, cfg.optim.rewarm_steps))
         for group in opt.param_groups:
             group["lr"] = lr
-        totals = {"ce": 0.0, "fm": 0.0, "acc": 0.0}
+        totals = {"ce": 0.0, "fm": 0.0, "acc": 0.0, **({"align": 0.0} if align else {})}
         for micro in range(run.grad_accum):
             # Example choice and noise depend only on (seed, step, rank, micro): resumable exactly.
             rng = random.Random(f"{run.seed}-{step}-{d.rank}-{micro}")
@@ -225,8 +237,11 @@ def train_lm(
             # DDP all-reduces on every backward unless told otherwise; only the last micro-batch needs it.
             ctx = wrapped.no_sync() if (not last and hasattr(wrapped, "no_sync")) else nullcontext()
             with ctx, autocast(run, d.device):
-                losses = wrapped(batch, gen, cfg.p_uncond, cfg.sigma_min)
-                loss = (losses["ce"] + cfg.fm_weight * losses["fm"]) / run.grad_accum
+                losses = wrapped(batch, gen, cfg.p_uncond, cfg.sigma_min, align)
+                loss = losses["ce"] + cfg.fm_weight * losses["fm"]
+                if align:
+                    loss = loss + cfg.align_weight * losses["align"]
+                loss = loss / run.grad_accum
             loss.backward()
             for k in totals:
                 totals[k] += float(losses[k].detach()) / run.grad_accum
