@@ -817,3 +817,23 @@ def test_lm_export_keeps_its_codecs_pinned_envelope(tiny_dir: Path, tmp_path: Pa
     out = export_lm(run, tmp_path / "model", codec=codec)
     assert (out / PINNED_FILE).read_text() == (codec / PINNED_FILE).read_text()
     assert load_model(out)[1].pinned is not None
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("I have 3 cats", "en"),
+        ("Il a 23 ans, n'est-ce pas ?", "fr"),
+        ("Das kostet 5 € und 20 %", "de"),
+        ("Hallo", "nl"),
+    ],
+)
+def test_lm_trains_on_the_text_inference_sends(tts: VoxtralTTS, text: str, lang: str) -> None:
+    from voxtral_tts.longform import LongFormJob
+    from voxtral_tts.train.lm import spoken_transcripts
+
+    job = LongFormJob(tts, text, voice=tts.voices()[0], seed=0, language=lang)
+    codes = np.zeros((5, 37), np.int16)
+    trained = spoken_transcripts([FrameItem(codes, text, "spk", lang)])[0].text
+    assert job.texts == [trained]
+    assert not any(ch.isdigit() for ch in trained)

@@ -151,8 +151,10 @@ def _speakable(text: str) -> bool:
     return any(unicodedata.category(c)[0] in "LN" for c in text)
 
 
-def _pad(text: str, lang: str) -> str:
-    # Models are trained on punctuated sentences; a bare word with no full stop invites a run-on tail.
+def end_sentence(text: str, lang: str) -> str:
+    """`text` with a full stop unless it already ends in final punctuation. Models are trained on punctuated
+    sentences (LM training passes its transcripts through this too); a bare word with no full stop invites a
+    run-on tail."""
     if text and text[-1] not in _FINAL:
         return text + ("।" if lang == "hi" else ".")
     return text
@@ -283,7 +285,7 @@ class LongFormJob:
             )
         self.texts = chunk_text(spoken, self.lang, self.opts.max_chunk_chars)
         if normalize_text:  # without normalisation the text is sent as written
-            self.texts = [_pad(c, self.lang) for c in self.texts]
+            self.texts = [end_sentence(c, self.lang) for c in self.texts]
         self.texts = [c for c in self.texts if _speakable(c)]
         self.pause_s = 0.0 if self.texts else _pause_seconds(spoken)
         self.voice, self.wave, self.rows = voice_rows if voice_rows is not None else tts._voice_rows(voice, ref_audio)

@@ -66,6 +66,8 @@ class LMDataConfig:
     # training clips where there are any, as a preset's or a clone's would.
     val_frames: str = ""
     val_every: int = 250
+    # Train on the transcripts as inference sends them (normalised, final punctuation), not as written.
+    spoken_text: bool = True
     val_items: int = 128
 
 

@@ -15,7 +15,7 @@ zero with probability `p_uncond`, which is the unconditional branch classifier-f
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -193,6 +193,20 @@ def lm_losses(
         out["align"] = guided_attention_loss(
             model.backbone, tapped, [ex.span() for ex in batch], align.heads, align.width
         )
+    return out
+
+
+def spoken_transcripts(items: list[FrameItem]) -> list[FrameItem]:
+    """Transcripts as inference sends them to the LM: normalised (numbers, dates and symbols as words) and
+    ending in punctuation. Trained on the raw text, the model would learn to read "23" from the few clips that
+    hold it, then meet "twenty-three" at inference."""
+    from ..longform import end_sentence
+    from ..text.normalize import LANGUAGES, guess_language, normalize
+
+    out = []
+    for it in items:
+        lang = it.lang if it.lang in LANGUAGES else guess_language(it.text)
+        out.append(replace(it, text=end_sentence(normalize(it.text, lang), lang)))
     return out
 
 

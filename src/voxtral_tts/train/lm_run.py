@@ -15,7 +15,16 @@ from ..errors import CheckpointError
 from ..model import VoxtralModel
 from ..text import PromptTokenizer
 from .config import ConfigError, LMConfig, dump_config, lm_params, to_dict
-from .lm import AlignSpec, ExampleBuilder, FrameItem, LMTrainModule, init_lm_weights, lm_losses, load_frame_corpus
+from .lm import (
+    AlignSpec,
+    ExampleBuilder,
+    FrameItem,
+    LMTrainModule,
+    init_lm_weights,
+    lm_losses,
+    load_frame_corpus,
+    spoken_transcripts,
+)
 from .loop import (
     Dist,
     EpochSampler,
@@ -140,11 +149,13 @@ def train_lm(
 
         check_codec(cfg.data.frames, cfg.codec, model)  # frames from another codec would teach nonsense
     items = corpus if corpus is not None else load_frame_corpus(cfg.data.frames, cfg.data.max_frames)
-    builder = ExampleBuilder(items, tokenizer.text_ids, cfg.data.min_ref_frames, cfg.data.max_ref_frames)
-    align = align_spec(cfg)
     if val_corpus is None and cfg.data.val_frames:
         val_corpus = load_frame_corpus(cfg.data.val_frames, cfg.data.max_frames)
     val_corpus = (val_corpus or [])[: cfg.data.val_items]
+    if cfg.data.spoken_text:
+        items, val_corpus = spoken_transcripts(items), spoken_transcripts(val_corpus)
+    builder = ExampleBuilder(items, tokenizer.text_ids, cfg.data.min_ref_frames, cfg.data.max_ref_frames)
+    align = align_spec(cfg)
     # Held-out items join a builder of their own, after the training items, so their prompts can be drawn from
     # the speaker's training clips while the training sampler never sees them.
     val_builder = ExampleBuilder(
