@@ -1,4 +1,5 @@
-"""Guided attention (voxtral_tts.train.align): the diagonal prior the LM's text-reading heads train under."""
+"""The LM's training-only aids: guided attention (voxtral_tts.train.align), the diagonal prior its text-reading
+heads train under, and the acoustic readout (`readout_weight`)."""
 
 from __future__ import annotations
 
@@ -127,8 +128,43 @@ def test_attention_map_scores_every_head_and_draws_them(tiny_dir: Path, tmp_path
     script = Path(__file__).parents[1] / "recipes/default/attention_map.py"
     out = tmp_path / "att.png"
     cmd = [sys.executable, str(script), "--model", str(tiny_dir), "--frames", str(frames), "--out", str(out)]
-    done = subprocess.run(cmd, capture_output=True, text=True, check=True)
+    done = subprocess.run([*cmd, "--free", "2"], capture_output=True, text=True, check=True)
     rows = [line.split() for line in done.stdout.splitlines() if line[:1].isdigit()]
     assert len(rows) == 2 and all(len(r) == 5 for r in rows)  # 2 layers x 4 heads of the tiny model
     assert all(0 < float(v) < 1 for r in rows for v in r[1:])
+    # Free-running: the model's own frames fed back, and how far through the text each layer's head got.
+    free = [line for line in done.stdout.splitlines() if line.startswith("free-running clip")]
+    assert len(free) == 2
+    reach = [float(v) for line in free for v in line.split(":")[-1].split()]
+    assert len(reach) == 4 and all(0 < v < 1 for v in reach)
     assert out.stat().st_size > 5000
+
+
+def test_the_acoustic_readout_trains_resumes_and_stays_out_of_the_export(
+    tiny_dir: Path, tmp_path: Path, corpus
+) -> None:
+    from voxtral_tts.train.lm_run import export_lm
+    from voxtral_tts.train.loop import load_state
+
+    def cfg(steps: int) -> LMConfig:
+        return LMConfig(
+            run=RunConfig(out_dir=str(tmp_path / "lm"), steps=steps, batch_size=4, log_every=100, ckpt_every=10),
+            optim=OptimConfig(lr=3e-3, warmup_steps=5),
+            data=LMDataConfig(min_ref_frames=4, max_ref_frames=8, val_every=10, val_items=4),
+            codec=str(tiny_dir),
+            readout_weight=1.0,
+        )
+
+    run = train_lm(cfg(20), corpus=corpus, val_corpus=corpus[:4])
+    state = load_state(run / "last.pt")
+    assert set(state["readout"]) == {"weight", "bias"} and state["readout"]["weight"].shape[1] == 64
+    run = train_lm(cfg(30), corpus=corpus, val_corpus=corpus[:4])  # resumes at 20, readout included
+    m = [json.loads(x) for x in (run / "metrics.jsonl").read_text().splitlines()]
+    assert [r["step"] for r in m if "val_readout" in r] == [10, 20, 30]
+    assert np.mean([r["readout"] for r in m[-5:]]) < np.mean([r["readout"] for r in m[:5]])
+    out = export_lm(run, tmp_path / "model")
+    from safetensors import safe_open
+
+    with safe_open(str(out / "consolidated.safetensors"), "pt") as f:
+        assert not any("readout" in k for k in f.keys())
+    assert not torch.equal(load_state(run / "last.pt")["readout"]["weight"], state["readout"]["weight"])
