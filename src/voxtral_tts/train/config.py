@@ -90,6 +90,10 @@ class LMConfig:
     # in training only (the model files know nothing of it). A small corpus is memorised without it.
     dropout: float = 0.0
     fm_weight: float = 1.0
+    # A training-only linear readout of the frame's acoustic values from the backbone state, with this weight
+    # on its squared error. The flow-matching loss reaches the backbone through noise that dwarfs it; on a
+    # pinned codec, where those values carry the words, the state then learns little of them. 0 turns it off.
+    readout_weight: float = 0.0
     sigma_min: float = 1e-5  # params.json's `sigma`
     # Guided attention (`voxtral_tts.train.align`, training only): the first `align_heads` query heads of each
     # layer in `align_layers` are pushed to read the text near the diagonal of the (text, audio) plane, so a

@@ -138,9 +138,11 @@ def lm_losses(
     p_uncond: float,
     sigma_min: float = 1e-5,
     align: AlignSpec | None = None,
+    readout: torch.nn.Module | None = None,
 ) -> dict[str, torch.Tensor]:
-    """Semantic cross-entropy and the conditional flow-matching loss for a batch of examples, and with
-    `align` the guided-attention loss of its heads."""
+    """Semantic cross-entropy and the conditional flow-matching loss for a batch of examples, with `align`
+    the guided-attention loss of its heads, and with `readout` (a map from the backbone state to the frame's
+    acoustic values, training only) that map's squared error."""
     device = model.device
     dim = model.args.backbone.dim
     seqs, spans = [], []
@@ -189,6 +191,8 @@ def lm_losses(
     with torch.no_grad():
         acc = (logits.argmax(-1) == torch.cat(sem_target)).float().mean()
     out = {"ce": ce, "fm": fm_loss, "acc": acc}
+    if readout is not None:
+        out["readout"] = F.mse_loss(readout(h).float(), x1.float())
     if align is not None:
         out["align"] = guided_attention_loss(
             model.backbone, tapped, [ex.span() for ex in batch], align.heads, align.width
@@ -224,9 +228,10 @@ def load_frame_corpus(folder: str | Path, max_frames: int) -> list[FrameItem]:
 class LMTrainModule(torch.nn.Module):
     """Wraps the model so DDP/FSDP see one forward that returns the losses."""
 
-    def __init__(self, model: VoxtralModel) -> None:
+    def __init__(self, model: VoxtralModel, readout: torch.nn.Module | None = None) -> None:
         super().__init__()
         self.model = model
+        self.readout = readout
 
     def forward(
         self,
@@ -236,7 +241,13 @@ class LMTrainModule(torch.nn.Module):
         sigma_min: float,
         align: AlignSpec | None = None,
     ):
-        return lm_losses(self.model, batch, generator, p_uncond, sigma_min, align)
+        return lm_losses(self.model, batch, generator, p_uncond, sigma_min, align, self.readout)
+
+
+def acoustic_readout(model: VoxtralModel) -> torch.nn.Linear:
+    """The training-only readout of `LMConfig.readout_weight`: backbone state -> the frame's acoustic values."""
+    fm = model.acoustic_transformer
+    return torch.nn.Linear(model.args.backbone.dim, fm.n_acoustic).to(model.device)
 
 
 @torch.no_grad()

@@ -20,6 +20,7 @@ from .lm import (
     ExampleBuilder,
     FrameItem,
     LMTrainModule,
+    acoustic_readout,
     init_lm_weights,
     lm_losses,
     load_frame_corpus,
@@ -86,7 +87,12 @@ def align_spec(cfg: LMConfig) -> AlignSpec | None:
 
 
 def held_out_losses(
-    model: VoxtralModel, builder: ExampleBuilder, indices: list[int], cfg: LMConfig, batch: int
+    model: VoxtralModel,
+    builder: ExampleBuilder,
+    indices: list[int],
+    cfg: LMConfig,
+    batch: int,
+    readout: torch.nn.Module | None = None,
 ) -> dict[str, float]:
     """Mean losses over held-out items, with fixed prompts and noise (comparable from step to step) and no
     unconditional drop. Its own random state: the training run goes exactly as it would without it."""
@@ -94,7 +100,7 @@ def held_out_losses(
     gen = torch.Generator().manual_seed(cfg.run.seed)
     ref_length = (cfg.data.min_ref_frames + cfg.data.max_ref_frames) // 2
     align = align_spec(cfg)
-    names = ("ce", "acc", "fm") + (("align",) if align else ())
+    names = ("ce", "acc", "fm") + (("align",) if align else ()) + (("readout",) if readout is not None else ())
     out = {f"val_{m}": 0.0 for m in names}
     was_training = model.training
     model.eval()  # no dropout on held-out items
@@ -102,7 +108,7 @@ def held_out_losses(
         for k in range(0, len(indices), batch):
             part = indices[k : k + batch]
             examples = [builder.build(i, rng, ref_length) for i in part]
-            losses = lm_losses(model, examples, gen, 0.0, cfg.sigma_min, align)
+            losses = lm_losses(model, examples, gen, 0.0, cfg.sigma_min, align, readout)
             for m in names:
                 out[f"val_{m}"] += float(losses[m]) * len(part) / len(indices)
     model.train(was_training)
@@ -165,7 +171,8 @@ def train_lm(
     lengths = [builder.length(i) for i in range(len(items))]
     sampler = EpochSampler(len(items), run.seed, d.rank, d.world, lengths=lengths, batch=run.batch_size)
 
-    wrapped: torch.nn.Module = LMTrainModule(model)
+    readout = acoustic_readout(model) if cfg.readout_weight > 0 else None
+    wrapped: torch.nn.Module = LMTrainModule(model, readout)
     if d.world > 1:
         if run.fsdp:
             from torch.distributed.fsdp import fully_shard
@@ -178,6 +185,7 @@ def train_lm(
                 wrapped, device_ids=[d.device.index] if d.device.type == "cuda" else None
             )
     trainable = [p for n, p in model.named_parameters() if n.startswith(TRAINED_PREFIXES)]
+    trainable += list(readout.parameters()) if readout is not None else []
     opt = make_optimizer(trainable, cfg.optim)
 
     step = 0
@@ -186,6 +194,8 @@ def train_lm(
     state = load_state(out / CKPT)
     if state is not None:
         model.load_state_dict(state["model"], strict=False)
+        if readout is not None and "readout" in state:
+            readout.load_state_dict(state["readout"])
         best["val_ce"] = state.get("best_val_ce", best["val_ce"])
         sampler.load_state_dict(state["sampler"][d.rank] if d.world > 1 else state["sampler"][0])
         step = state["step"]
@@ -218,6 +228,7 @@ def train_lm(
                     "config": to_dict(cfg),
                     "params": model.args.to_dict(),
                     "best_val_ce": best["val_ce"],
+                    **({"readout": readout.state_dict()} if readout is not None else {}),
                 },
             )
         d.barrier()
@@ -238,6 +249,7 @@ def train_lm(
         for group in opt.param_groups:
             group["lr"] = lr
         totals = {"ce": 0.0, "fm": 0.0, "acc": 0.0, **({"align": 0.0} if align else {})}
+        totals.update({"readout": 0.0} if readout is not None else {})
         for micro in range(run.grad_accum):
             # Example choice and noise depend only on (seed, step, rank, micro): resumable exactly.
             rng = random.Random(f"{run.seed}-{step}-{d.rank}-{micro}")
@@ -252,6 +264,8 @@ def train_lm(
                 loss = losses["ce"] + cfg.fm_weight * losses["fm"]
                 if align:
                     loss = loss + cfg.align_weight * losses["align"]
+                if readout is not None:
+                    loss = loss + cfg.readout_weight * losses["readout"]
                 loss = loss / run.grad_accum
             loss.backward()
             for k in totals:
@@ -262,7 +276,7 @@ def train_lm(
         metrics = {**totals, "grad_norm": float(gnorm), "lr": opt.param_groups[0]["lr"]}
         if val_indices and (step + 1) % max(1, cfg.data.val_every) == 0:
             with autocast(run, d.device):
-                metrics.update(held_out_losses(model, val_builder, val_indices, cfg, run.batch_size))
+                metrics.update(held_out_losses(model, val_builder, val_indices, cfg, run.batch_size, readout))
             keep_if_best(step + 1, metrics["val_ce"])
         return metrics
 
