@@ -86,6 +86,8 @@ def main(argv: list[str] | None = None) -> int:
     tmp = tempfile.TemporaryDirectory()
     folder = random_small(Path(tmp.name) / "small") if args.random_small else args.model
     tts = VoxtralTTS.from_pretrained(folder, device="cpu")
+    if not tts.voices():
+        sys.exit(f"{tts.folder}: the model has no preset voices; add one with `voxtral-tts voice create`")
     voice = next((v for v in tts.voices() if v.startswith("en_")), tts.voices()[0])
     label = "voxtral-tts (small, random weights)" if args.random_small else f"voxtral-tts ({Path(tts.folder).name})"
     time_ours(tts, "Warm up.", voice, args.random_small)
