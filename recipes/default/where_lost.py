@@ -11,7 +11,11 @@ base, language forced) hears five decodings of the same utterance through the sa
 - free:         the LM speaking on its own from the prompt, as inference does
 
 The gap between "lm both" and "free" is exposure to its own errors; the gaps from "codec" to the two
-single rows say which half of the frame carries the loss. Last, the flow-matching loss of these clips with and
+single rows say which half of the frame carries the loss. With `--ridge-frames` (training frames), a ridge
+regression from the teacher-forced backbone state to the acoustic values is fitted on those clips and adds
+a sixth decoding, "ridge" (true semantic codes, the regression's acoustic values), and the share of the
+acoustic variance it explains on the judged clips beside that of the true previous frame: whether the state
+holds the frame's sounds at all, whatever reads it. Last, the flow-matching loss of these clips with and
 without the hidden state says how much the state tells the acoustic head at all. `--cfg-alpha`, `--steps` and `--noise-scale` change how
 the LM's acoustic values are sampled (the free-running row too, except the noise scale).
 
@@ -42,6 +46,8 @@ def main() -> None:
     ap.add_argument("--cfg-alpha", type=float, default=1.2, help="guidance of the LM's acoustic values")
     ap.add_argument("--steps", type=int, help="Euler steps of the flow (default: the model's)")
     ap.add_argument("--noise-scale", type=float, default=1.0, help="0: integrate from the mean of the noise")
+    ap.add_argument("--ridge-frames", type=Path, help="training frames to fit the state -> acoustic regression on")
+    ap.add_argument("--ridge-clips", type=int, default=400)
     ap.add_argument("--out", type=Path, help="write the rows as JSON here")
     args = ap.parse_args()
 
@@ -53,6 +59,7 @@ def main() -> None:
     from voxtral_tts.eval.metrics import corpus_rate, word_edits
     from voxtral_tts.eval.normalize import normalize_text
     from voxtral_tts.generate import FrameRequest, generate_frames
+    from voxtral_tts.model.quantizers import fsq_levels, fsq_values
     from voxtral_tts.streaming import decode_frames
     from voxtral_tts.text import PromptTokenizer
     from voxtral_tts.train.lm import ExampleBuilder, lm_losses, load_frame_corpus, spoken_transcripts
@@ -60,9 +67,49 @@ def main() -> None:
     torch.manual_seed(0)
     _, model = load_model(args.model)
     model.float().eval()
+    fm = model.acoustic_transformer
     asr = load_asr(args.asr)
+    text_ids = PromptTokenizer(args.model / TOKENIZER).text_ids
+
+    def states(ex) -> tuple[torch.Tensor, torch.Tensor]:
+        """(prompt embeddings, teacher-forced backbone states [T, dim] that predict the example's frames)."""
+        ids = torch.tensor(ex.ids)
+        with torch.no_grad():
+            emb = model.backbone.tok_embeddings(ids).clone()
+            emb[ids == AUDIO_ID] = model.audio_embeddings(ex.ref).to(emb.dtype)
+            x = torch.cat([emb, model.audio_embeddings(ex.target).to(emb.dtype)])[None]
+            return emb, model.backbone.forward_train(x)[0, len(ex.ids) - 1 : len(ex.ids) - 1 + ex.target.shape[0]]
+
+    def values(codes: torch.Tensor) -> torch.Tensor:
+        return fsq_values(codes[:, 1:] - N_AUDIO_SPECIALS, fm.levels)
+
+    def with_bias(h: torch.Tensor) -> torch.Tensor:
+        return torch.cat([h, torch.ones(len(h), 1)], 1)
+
+    def previous(y: torch.Tensor) -> torch.Tensor:
+        return torch.cat([torch.zeros_like(y[:1]), y[:-1]])
+
+    def solve_ridge(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+        return torch.linalg.solve(x.T @ x + 0.1 * torch.eye(x.shape[1]), x.T @ y)
+
+    ridge = None
+    if args.ridge_frames:
+        train = spoken_transcripts(load_frame_corpus(args.ridge_frames, 250))
+        fit_builder, fit_rng = ExampleBuilder(train, text_ids, 25, 125), random.Random(1)
+        picked = fit_rng.sample(range(len(train)), min(args.ridge_clips, len(train)))
+        fit = [fit_builder.build(i, fit_rng, 75) for i in picked]
+        Y = torch.cat([values(ex.target) for ex in fit])
+        ridge = solve_ridge(with_bias(torch.cat([states(ex)[1] for ex in fit])), Y)
+        # The baseline: the same regression from the true previous frame, which the state has seen.
+        ridge_prev = solve_ridge(with_bias(torch.cat([previous(values(ex.target)) for ex in fit])), Y)
+        print(f"ridge fitted on {len(Y)} frames of {len(fit)} clips of {args.ridge_frames}")
+    kinds = KINDS + (("ridge",) if ridge is not None else ())
+    explained = defaultdict(
+        list
+    )  # per judged clip: (squared error, true values), from the state and the previous frame
+
     items = spoken_transcripts(load_frame_corpus(args.frames, 250))
-    builder = ExampleBuilder(items, PromptTokenizer(args.model / TOKENIZER).text_ids, 25, 125)
+    builder = ExampleBuilder(items, text_ids, 25, 125)
     rng = random.Random(0)
     chosen: dict[str, list[int]] = defaultdict(list)
     order = list(range(len(items)))
@@ -70,7 +117,6 @@ def main() -> None:
     for i in order:
         if len(chosen[items[i].lang]) < args.per_lang:
             chosen[items[i].lang].append(i)
-    fm = model.acoustic_transformer
     if args.steps:
         fm.args.acoustic_transformer_args.n_decoding_steps = args.steps
     rate = model.args.codec.sampling_rate
@@ -80,12 +126,8 @@ def main() -> None:
         for i in chosen[lang]:
             ex = builder.build(i, rng, 100)
             built.append(ex)
-            ids = torch.tensor(ex.ids)
+            emb, h = states(ex)
             with torch.no_grad():
-                emb = model.backbone.tok_embeddings(ids).clone()
-                emb[ids == AUDIO_ID] = model.audio_embeddings(ex.ref).to(emb.dtype)
-                x = torch.cat([emb, model.audio_embeddings(ex.target).to(emb.dtype)])[None]
-                h = model.backbone.forward_train(x)[0, len(ex.ids) - 1 : len(ex.ids) - 1 + ex.target.shape[0]]
                 sem = fm.semantic_logits(h, allow_end=False).argmax(-1)
                 noise = torch.randn(h.shape[0], ex.target.shape[1] - 1) * args.noise_scale
                 alpha = torch.full((h.shape[0],), args.cfg_alpha)
@@ -102,6 +144,13 @@ def main() -> None:
                 "lm both": torch.cat([sem[:, None], acoustic], 1),
                 "free": free,
             }
+            if ridge is not None:
+                y = values(true)
+                guess = (with_bias(h) @ ridge).clamp(-1, 1)
+                from_previous = with_bias(previous(y)) @ ridge_prev
+                for name, pred in (("state", guess), ("previous frame", from_previous)):
+                    explained[name].append((float(((pred - y) ** 2).sum()), y))
+                variants["ridge"] = torch.cat([true[:, :1], fsq_levels(guess, fm.levels) + N_AUDIO_SPECIALS], 1)
             row = {"lang": lang, "text": items[i].text, "sem_acc": float((sem == true[:, 0]).float().mean())}
             for kind, frames in variants.items():
                 if frames.shape[0] == 0 or int(frames[:, 1:].min()) < N_AUDIO_SPECIALS:
@@ -115,11 +164,11 @@ def main() -> None:
             rows.append(row)
             print(f"{lang} {row['text'][:50]!r} sem_acc {row['sem_acc']:.2f}: {row['free']!r}", flush=True)
     print("\nWER (Whisper base, language forced), per language and decoding")
-    print("lang " + "".join(f"{k:>13}" for k in KINDS))
+    print("lang " + "".join(f"{k:>13}" for k in kinds))
     for lang in sorted(chosen):
-        cells = [corpus_rate(edits[(lang, k)]) for k in KINDS]
+        cells = [corpus_rate(edits[(lang, k)]) for k in kinds]
         print(f"{lang:<5}" + "".join(f"{'-' if c is None else f'{c:.0%}':>13}" for c in cells))
-    all_cells = [corpus_rate([e for (_, k), v in edits.items() if k == kind for e in v]) for kind in KINDS]
+    all_cells = [corpus_rate([e for (_, k), v in edits.items() if k == kind for e in v]) for kind in kinds]
     print("all  " + "".join(f"{'-' if c is None else f'{c:.0%}':>13}" for c in all_cells))
     # What the hidden state tells the flow head: its loss with the state against its loss with the zero state
     # that classifier-free guidance trains as "unconditional". Near 1, the head samples frames blind.
@@ -129,8 +178,18 @@ def main() -> None:
         f"flow-matching loss on these clips: {fm_loss[0.0]:.4f} with the hidden state, {fm_loss[1.0]:.4f} without "
         f"(ratio {fm_loss[0.0] / fm_loss[1.0]:.2f})"
     )
+    shares = {}
+    if explained:
+        y = torch.cat([v for _, v in explained["state"]])
+        total = float(((y - y.mean(0)) ** 2).sum())
+        shares = {name: 1 - sum(e for e, _ in pairs) / total for name, pairs in explained.items()}
+        print(
+            "acoustic variance explained on the judged clips: "
+            + ", ".join(f"{name} {share:.0%}" for name, share in shares.items())
+        )
     if args.out:
-        doc = {"rows": rows, "wer": dict(zip(KINDS, all_cells)), "fm_cond": fm_loss[0.0], "fm_uncond": fm_loss[1.0]}
+        doc = {"rows": rows, "wer": dict(zip(kinds, all_cells)), "fm_cond": fm_loss[0.0], "fm_uncond": fm_loss[1.0]}
+        doc["explained"] = shares
         args.out.write_text(json.dumps(doc, indent=1))
 
 
