@@ -168,3 +168,27 @@ def test_the_acoustic_readout_trains_resumes_and_stays_out_of_the_export(
     with safe_open(str(out / "consolidated.safetensors"), "pt") as f:
         assert not any("readout" in k for k in f.keys())
     assert not torch.equal(load_state(run / "last.pt")["readout"]["weight"], state["readout"]["weight"])
+
+
+def test_where_lost_judges_each_half_of_the_frame_and_the_states_readout(
+    tiny_dir: Path, tmp_path: Path, corpus
+) -> None:
+    import subprocess
+    import sys
+
+    pytest.importorskip("faster_whisper")
+    from voxtral_tts.data.frames import write_frames
+
+    frames = write_frames(tmp_path / "frames", [(it.codes, it.text, it.speaker, it.lang) for it in corpus])
+    script = Path(__file__).parents[1] / "recipes/default/where_lost.py"
+    out = tmp_path / "lost.json"
+    cmd = [sys.executable, str(script), "--model", str(tiny_dir), "--frames", str(frames), "--per-lang", "2"]
+    done = subprocess.run(
+        [*cmd, "--ridge-frames", str(frames), "--out", str(out)], capture_output=True, text=True, check=True
+    )
+    doc = json.loads(out.read_text())
+    assert set(doc["wer"]) == {"codec", "lm semantic", "lm acoustic", "lm both", "free", "ridge"}
+    assert len(doc["rows"]) == 2 and all(r["codec"] is not None for r in doc["rows"])
+    assert doc["fm_cond"] > 0 and doc["fm_uncond"] > 0
+    assert set(doc["explained"]) == {"state", "previous frame"} and all(v <= 1 for v in doc["explained"].values())
+    assert "acoustic variance explained" in done.stdout
