@@ -94,13 +94,22 @@ def test_lm_logs_held_out_losses_without_changing_its_training(tiny_dir: Path, t
     best_step = min(vals, key=vals.get)
     best = load_state(tmp_path / "val" / "best.pt")
     assert best["step"] == best_step and best["val_ce"] == pytest.approx(vals[best_step])
-    assert load_state(tmp_path / "val" / "last.pt")["best_val_ce"] == pytest.approx(vals[best_step])
+    assert load_state(tmp_path / "val" / "last.pt")["best_value"] == pytest.approx(vals[best_step])
     out = export_run(tmp_path / "val", tmp_path / "best-model", best=True)
     assert json.loads((out / "training.json").read_text())["steps"] == best_step
     last = load_state(tmp_path / "val" / "last.pt")["model"]["backbone.norm.weight"]
     assert not torch.equal(last, best["model"]["backbone.norm.weight"])  # steps 5 or 10, not the last (12)
     with pytest.raises(CheckpointError, match="best.pt: not there; no held-out losses"):
         export_run(tmp_path / "plain", tmp_path / "nothing", best=True)
+    # best_by: val_fm picks the step of the lowest held-out flow-matching loss instead
+    cfg = lm_config(tmp_path / "by-fm", tiny_dir, steps=12)
+    cfg.data.val_every, cfg.data.val_items, cfg.best_by = 5, 4, "val_fm"
+    m = _metrics(train_lm(cfg, corpus=corpus, val_corpus=held))
+    fms = {r["step"]: r["val_fm"] for r in m if "val_fm" in r}
+    assert load_state(tmp_path / "by-fm" / "best.pt")["step"] == min(fms, key=fms.get)
+    cfg.best_by = "val_wer"
+    with pytest.raises(ConfigError, match="best_by is 'val_wer'; choose one of val_ce, val_fm"):
+        train_lm(cfg, corpus=corpus, val_corpus=held)
 
 
 def test_lm_resume_matches_uninterrupted_run(tiny_dir: Path, tmp_path: Path, corpus) -> None:

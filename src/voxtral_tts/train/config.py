@@ -94,6 +94,10 @@ class LMConfig:
     # on its squared error. The flow-matching loss reaches the backbone through noise that dwarfs it; on a
     # pinned codec, where those values carry the words, the state then learns little of them. 0 turns it off.
     readout_weight: float = 0.0
+    # Which held-out loss picks best.pt (`export --best`): "val_ce", the semantic codes, or "val_fm", the acoustic
+    # values. On a pinned codec the acoustic values carry the words and their loss does not overfit when the
+    # semantic one does, so a run can be past its semantic best long before its acoustic one.
+    best_by: str = "val_ce"
     sigma_min: float = 1e-5  # params.json's `sigma`
     # Guided attention (`voxtral_tts.train.align`, training only): the first `align_heads` query heads of each
     # layer in `align_layers` are pushed to read the text near the diagonal of the (text, audio) plane, so a

@@ -40,7 +40,8 @@ from .loop import (
 )
 
 CKPT = "last.pt"
-BEST = "best.pt"  # the weights with the lowest held-out semantic loss so far, when the run has held-out frames
+BEST = "best.pt"  # the weights with the lowest held-out loss (`best_by`) so far, when the run has held-out frames
+BEST_BY = ("val_ce", "val_fm")
 TRAINED_PREFIXES = ("backbone.", "audio_embeddings.", "acoustic_transformer.")
 
 
@@ -190,13 +191,16 @@ def train_lm(
 
     step = 0
     rewarm_from: int | None = None
-    best = {"val_ce": float("inf")}
+    if cfg.best_by not in BEST_BY:
+        raise ConfigError(f"config: best_by is {cfg.best_by!r}; choose one of {', '.join(BEST_BY)}")
+    best = {"value": float("inf")}
     state = load_state(out / CKPT)
     if state is not None:
         model.load_state_dict(state["model"], strict=False)
         if readout is not None and "readout" in state:
             readout.load_state_dict(state["readout"])
-        best["val_ce"] = state.get("best_val_ce", best["val_ce"])
+        if state.get("best_by", "val_ce") == cfg.best_by:  # a mark of another loss is no mark for this one
+            best["value"] = state.get("best_value", state.get("best_val_ce", best["value"]))
         sampler.load_state_dict(state["sampler"][d.rank] if d.world > 1 else state["sampler"][0])
         step = state["step"]
         if "optim" in state:
@@ -227,19 +231,21 @@ def train_lm(
                     "sampler": samplers,
                     "config": to_dict(cfg),
                     "params": model.args.to_dict(),
-                    "best_val_ce": best["val_ce"],
+                    "best_by": cfg.best_by,
+                    "best_value": best["value"],
                     **({"readout": readout.state_dict()} if readout is not None else {}),
                 },
             )
         d.barrier()
 
-    def keep_if_best(step: int, val_ce: float) -> None:
+    def keep_if_best(step: int, held_out: dict[str, float]) -> None:
         # Once a run starts memorising, its training loss keeps falling while this one rises: `export --best`.
-        if val_ce >= best["val_ce"]:
+        if held_out[cfg.best_by] >= best["value"]:
             return
-        best["val_ce"] = val_ce
+        best["value"] = held_out[cfg.best_by]
         if d.main:
-            state = {"kind": "lm", "step": step, "model": trained_weights(), "config": to_dict(cfg), "val_ce": val_ce}
+            losses = {k: held_out[k] for k in BEST_BY}
+            state = {"kind": "lm", "step": step, "model": trained_weights(), "config": to_dict(cfg), **losses}
             save_state(out / BEST, {**state, "params": model.args.to_dict()})
 
     def one_step(step: int) -> dict[str, float]:
@@ -277,7 +283,7 @@ def train_lm(
         if val_indices and (step + 1) % max(1, cfg.data.val_every) == 0:
             with autocast(run, d.device):
                 metrics.update(held_out_losses(model, val_builder, val_indices, cfg, run.batch_size, readout))
-            keep_if_best(step + 1, metrics["val_ce"])
+            keep_if_best(step + 1, metrics)
         return metrics
 
     end = run_end(run, stop_after)
@@ -323,7 +329,8 @@ def export_lm(
         model.use_pinned(codec_model.pinned)
     # The voice tables start empty: presets are added afterwards with `voxtral-tts voice create`.
     folder = save_model(out, model, codec_dir / TOKENIZER, voices={}, dtype=dtype)
-    made = {"steps": state["step"], "config": cfg, **({"val_ce": state["val_ce"]} if "val_ce" in state else {})}
+    held_out = {k: state[k] for k in BEST_BY if k in state}
+    made = {"steps": state["step"], "config": cfg, **held_out}
     (Path(folder) / "training.json").write_text(json.dumps(made, indent=2))
     return folder
 
