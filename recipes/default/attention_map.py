@@ -121,15 +121,13 @@ def free_running(model, examples: list) -> list:
 
     import torch
 
-    from voxtral_tts.config import AUDIO_ID
     from voxtral_tts.generate import FrameRequest, generate_frames
+    from voxtral_tts.train.lm import prompt_embeddings
 
     requests = []
     for r, ex in enumerate(examples):
-        ids = torch.tensor(ex.ids)
         with torch.no_grad():
-            emb = model.backbone.tok_embeddings(ids).clone()
-            emb[ids == AUDIO_ID] = model.audio_embeddings(ex.ref).to(emb.dtype)
+            emb = prompt_embeddings(model, ex)
         cap = 2 * ex.target.shape[0] + 25
         requests.append(FrameRequest(prompt=emb, max_frames=cap, generator=torch.Generator().manual_seed(r)))
     with torch.no_grad():

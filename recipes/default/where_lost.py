@@ -54,7 +54,7 @@ def main() -> None:
     import torch
 
     from voxtral_tts.checkpoint import TOKENIZER, load_model
-    from voxtral_tts.config import AUDIO_ID, N_AUDIO_SPECIALS
+    from voxtral_tts.config import N_AUDIO_SPECIALS
     from voxtral_tts.eval.asr import load_asr
     from voxtral_tts.eval.metrics import corpus_rate, word_edits
     from voxtral_tts.eval.normalize import normalize_text
@@ -62,7 +62,13 @@ def main() -> None:
     from voxtral_tts.model.quantizers import fsq_levels, fsq_values
     from voxtral_tts.streaming import decode_frames
     from voxtral_tts.text import PromptTokenizer
-    from voxtral_tts.train.lm import ExampleBuilder, lm_losses, load_frame_corpus, spoken_transcripts
+    from voxtral_tts.train.lm import (
+        ExampleBuilder,
+        lm_losses,
+        load_frame_corpus,
+        prompt_embeddings,
+        spoken_transcripts,
+    )
 
     torch.manual_seed(0)
     _, model = load_model(args.model)
@@ -73,10 +79,8 @@ def main() -> None:
 
     def states(ex) -> tuple[torch.Tensor, torch.Tensor]:
         """(prompt embeddings, teacher-forced backbone states [T, dim] that predict the example's frames)."""
-        ids = torch.tensor(ex.ids)
         with torch.no_grad():
-            emb = model.backbone.tok_embeddings(ids).clone()
-            emb[ids == AUDIO_ID] = model.audio_embeddings(ex.ref).to(emb.dtype)
+            emb = prompt_embeddings(model, ex)
             x = torch.cat([emb, model.audio_embeddings(ex.target).to(emb.dtype)])[None]
             return emb, model.backbone.forward_train(x)[0, len(ex.ids) - 1 : len(ex.ids) - 1 + ex.target.shape[0]]
 

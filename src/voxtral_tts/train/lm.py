@@ -131,6 +131,14 @@ class ExampleBuilder:
         return Example(prompt_ids(self.text_ids(index), ref.shape[0]), ref, target)
 
 
+def prompt_embeddings(model: VoxtralModel, ex: Example) -> torch.Tensor:
+    """[P, dim] input embeddings of an example's prompt, with its voice frames in the [AUDIO] slots."""
+    ids = torch.tensor(ex.ids, device=model.device)
+    emb = model.backbone.tok_embeddings(ids)
+    slots = ids == AUDIO_ID
+    return emb.masked_scatter(slots[:, None], model.audio_embeddings(ex.ref.to(model.device)).to(emb.dtype))
+
+
 def lm_losses(
     model: VoxtralModel,
     batch: list[Example],
@@ -147,10 +155,7 @@ def lm_losses(
     dim = model.args.backbone.dim
     seqs, spans = [], []
     for ex in batch:
-        ids = torch.tensor(ex.ids, device=device)
-        emb = model.backbone.tok_embeddings(ids)
-        slots = ids == AUDIO_ID
-        emb = emb.masked_scatter(slots[:, None], model.audio_embeddings(ex.ref.to(device)).to(emb.dtype))
+        emb = prompt_embeddings(model, ex)
         frames = model.audio_embeddings(ex.target.to(device)).to(emb.dtype)
         seqs.append(torch.cat([emb, frames]))
         spans.append((len(ex.ids) - 1, ex.target.shape[0]))
