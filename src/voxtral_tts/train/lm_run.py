@@ -140,6 +140,8 @@ def train_lm(
     """Train until `cfg.run.steps` optimizer steps (or `stop_after`, to simulate an interrupted run).
     Resumes from `out_dir/last.pt` when it exists. Returns the run folder. `val_corpus` (or
     `cfg.data.val_frames`): held-out items whose losses are logged every `cfg.data.val_every` steps."""
+    if cfg.best_by not in BEST_BY:
+        raise ConfigError(f"config: best_by is {cfg.best_by!r}; choose one of {', '.join(BEST_BY)}")
     run = cfg.run
     d = Dist(run)
     out = Path(run.out_dir)
@@ -191,8 +193,6 @@ def train_lm(
 
     step = 0
     rewarm_from: int | None = None
-    if cfg.best_by not in BEST_BY:
-        raise ConfigError(f"config: best_by is {cfg.best_by!r}; choose one of {', '.join(BEST_BY)}")
     best = {"value": float("inf")}
     state = load_state(out / CKPT)
     if state is not None:
