@@ -846,3 +846,25 @@ def test_lm_trains_on_the_text_inference_sends(tts: VoxtralTTS, text: str, lang:
     trained = spoken_transcripts([FrameItem(codes, text, "spk", lang)])[0].text
     assert job.texts == [trained]
     assert not any(ch.isdigit() for ch in trained)
+
+
+def test_lm_fine_tunes_from_a_model_whose_codec_gained_preset_voices(tiny_dir: Path, tmp_path: Path, corpus) -> None:
+    import json
+    import shutil
+
+    # The codec folder predates the presets; the model to start from has them in its codec's params.json.
+    codec = tmp_path / "codec"
+    shutil.copytree(tiny_dir, codec)
+    params = json.loads((codec / "params.json").read_text())
+    assert params["multimodal"]["audio_tokenizer_args"]["voice"]
+    params["multimodal"]["audio_tokenizer_args"]["voice"] = {}
+    (codec / "params.json").write_text(json.dumps(params))
+    cfg = lm_config(tmp_path / "lm", codec, steps=1)
+    cfg.init_from = str(tiny_dir)
+    assert (train_lm(cfg, corpus=corpus) / "last.pt").exists()
+
+    params["multimodal"]["audio_tokenizer_args"]["attn_sliding_window_size"] += 1  # another codec: refused
+    (codec / "params.json").write_text(json.dumps(params))
+    cfg.run.out_dir = str(tmp_path / "lm2")
+    with pytest.raises(ConfigError, match="its codec differs"):
+        train_lm(cfg, corpus=corpus)

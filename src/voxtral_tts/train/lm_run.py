@@ -45,6 +45,14 @@ BEST_BY = ("val_ce", "val_fm")
 TRAINED_PREFIXES = ("backbone.", "audio_embeddings.", "acoustic_transformer.")
 
 
+def codec_args(model: VoxtralModel) -> dict:
+    """The codec's params.json entries, without its preset-voice map: an exported model that gained voices
+    still has the codec it was trained with."""
+    args = dict(model.args.to_dict()["multimodal"]["audio_tokenizer_args"])
+    args.pop("voice", None)
+    return args
+
+
 def build_model(cfg: LMConfig) -> tuple[VoxtralModel, PromptTokenizer]:
     """The model to train: a preset size (or `init_from`) with the frozen codec of `cfg.codec`."""
     if not cfg.codec:
@@ -62,11 +70,9 @@ def build_model(cfg: LMConfig) -> tuple[VoxtralModel, PromptTokenizer]:
         return model, tokenizer
     _, codec_model = load_model(codec_dir)
     if cfg.init_from:
-        _, model = load_model(cfg.init_from)
-        if (
-            model.args.to_dict()["multimodal"]["audio_tokenizer_args"]
-            != codec_model.args.to_dict()["multimodal"]["audio_tokenizer_args"]
-        ):
+        _, model = load_model(cfg.init_from, dtype=torch.float32)
+        model.requires_grad_(True)  # loaded for inference, frozen; the codec is frozen again below
+        if codec_args(model) != codec_args(codec_model):
             raise ConfigError(f"{cfg.init_from}: its codec differs from the one in {codec_dir}")
     else:
         base = load_params(codec_dir).to_dict()
