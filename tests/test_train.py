@@ -32,7 +32,7 @@ from voxtral_tts.train.config import (
     load_config,
 )
 from voxtral_tts.train.export import export_run
-from voxtral_tts.train.lm import FrameItem, prompt_ids
+from voxtral_tts.train.lm import FrameItem, noisy_history, prompt_ids
 from voxtral_tts.train.lm_run import train_lm
 from voxtral_tts.train.loop import load_state
 
@@ -867,4 +867,29 @@ def test_lm_fine_tunes_from_a_model_whose_codec_gained_preset_voices(tiny_dir: P
     (codec / "params.json").write_text(json.dumps(params))
     cfg.run.out_dir = str(tmp_path / "lm2")
     with pytest.raises(ConfigError, match="its codec differs"):
+        train_lm(cfg, corpus=corpus)
+
+
+def test_noisy_history_moves_only_the_acoustic_levels_within_range() -> None:
+    from voxtral_tts.config import N_AUDIO_SPECIALS
+
+    g = torch.Generator().manual_seed(0)
+    target = torch.cat([torch.full((50, 1), 7), torch.randint(0, 21, (50, 36)) + N_AUDIO_SPECIALS], 1)
+    assert torch.equal(noisy_history(target, g, 0.0, 21), target)
+    moved = [noisy_history(target, torch.Generator().manual_seed(s), 4.0, 21) for s in range(8)]
+    for m in moved:
+        assert torch.equal(m[:, 0], target[:, 0])  # the semantic codes are read back as they are
+        assert int(m[:, 1:].min()) >= N_AUDIO_SPECIALS and int(m[:, 1:].max()) < 21 + N_AUDIO_SPECIALS
+    changed = [float((m != target).float().mean()) for m in moved]
+    assert max(changed) > 0.3 and len(set(changed)) > 1  # a spread drawn per example, not one fixed amount
+    again = noisy_history(target, torch.Generator().manual_seed(3), 4.0, 21)
+    assert torch.equal(again, moved[3])  # from the step's generator: a resumed run sees the same noise
+
+
+def test_lm_trains_with_input_noise_and_refuses_a_negative_one(tiny_dir: Path, tmp_path: Path, corpus) -> None:
+    cfg = lm_config(tmp_path / "lm", tiny_dir, steps=3)
+    cfg.input_noise = 2.0
+    assert all(np.isfinite(r["fm"]) for r in _metrics(train_lm(cfg, corpus=corpus)))
+    cfg.input_noise, cfg.run.out_dir = -1.0, str(tmp_path / "lm2")
+    with pytest.raises(ConfigError, match="input_noise"):
         train_lm(cfg, corpus=corpus)

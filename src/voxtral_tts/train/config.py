@@ -94,6 +94,11 @@ class LMConfig:
     # on its squared error. The flow-matching loss reaches the backbone through noise that dwarfs it; on a
     # pinned codec, where those values carry the words, the state then learns little of them. 0 turns it off.
     readout_weight: float = 0.0
+    # Spread (in FSQ levels, drawn per example up to this) of the noise on the acoustic levels the backbone reads
+    # back during training (`train.lm.noisy_history`); the flow head's targets stay clean. Inference feeds the
+    # backbone sampled values, never true ones; trained on true ones only it leaves the text within a few
+    # frames of free running. 0 turns it off.
+    input_noise: float = 0.0
     # Which held-out loss picks best.pt (`export --best`): "val_ce", the semantic codes, or "val_fm", the acoustic
     # values. On a pinned codec the acoustic values carry the words and their loss does not overfit when the
     # semantic one does, so a run can be past its semantic best long before its acoustic one.

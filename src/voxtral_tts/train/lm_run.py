@@ -148,6 +148,8 @@ def train_lm(
     `cfg.data.val_frames`): held-out items whose losses are logged every `cfg.data.val_every` steps."""
     if cfg.best_by not in BEST_BY:
         raise ConfigError(f"config: best_by is {cfg.best_by!r}; choose one of {', '.join(BEST_BY)}")
+    if cfg.input_noise < 0:
+        raise ConfigError(f"config: input_noise is {cfg.input_noise}; it is a spread in FSQ levels, 0 or more")
     run = cfg.run
     d = Dist(run)
     out = Path(run.out_dir)
@@ -272,7 +274,7 @@ def train_lm(
             # DDP all-reduces on every backward unless told otherwise; only the last micro-batch needs it.
             ctx = wrapped.no_sync() if (not last and hasattr(wrapped, "no_sync")) else nullcontext()
             with ctx, autocast(run, d.device):
-                losses = wrapped(batch, gen, cfg.p_uncond, cfg.sigma_min, align)
+                losses = wrapped(batch, gen, cfg.p_uncond, cfg.sigma_min, align, cfg.input_noise)
                 loss = losses["ce"] + cfg.fm_weight * losses["fm"]
                 if align:
                     loss = loss + cfg.align_weight * losses["align"]
