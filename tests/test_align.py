@@ -192,3 +192,24 @@ def test_where_lost_judges_each_half_of_the_frame_and_the_states_readout(
     assert doc["fm_cond"] > 0 and doc["fm_uncond"] > 0
     assert set(doc["explained"]) == {"state", "previous frame"} and all(v <= 1 for v in doc["explained"].values())
     assert "acoustic variance explained" in done.stdout
+
+
+def test_memo_subset_writes_a_frames_folder_training_reads(tmp_path: Path, corpus) -> None:
+    import subprocess
+    import sys
+
+    from voxtral_tts.data.frames import CodeStore, write_frames
+    from voxtral_tts.train.lm import load_frame_corpus
+
+    frames = write_frames(tmp_path / "frames", [(it.codes, it.text, it.speaker, it.lang) for it in corpus])
+    script = Path(__file__).parents[1] / "recipes/default/memo_subset.py"
+    out = tmp_path / "memo"
+    cmd = [sys.executable, str(script), "--frames", str(frames), "--out", str(out), "--clips", "3"]
+    subprocess.run(cmd, capture_output=True, text=True, check=True)
+    picked = load_frame_corpus(out, 250)
+    assert len(picked) == 3 and len({it.speaker for it in picked}) == 1  # one teacher (none named here)
+    source = {it.text: it.codes for it in corpus}
+    assert all(np.array_equal(it.codes, source[it.text]) for it in picked)
+    assert CodeStore(out).meta == CodeStore(frames).meta  # the codec fingerprint training checks
+    missing = subprocess.run([*cmd[:-2], "--language", "hi"], capture_output=True, text=True)
+    assert missing.returncode != 0 and "no hi clips" in missing.stderr
