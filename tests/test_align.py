@@ -192,6 +192,7 @@ def test_where_lost_judges_each_half_of_the_frame_and_the_states_readout(
     assert doc["fm_cond"] > 0 and doc["fm_uncond"] > 0
     assert set(doc["explained"]) == {"state", "previous frame"} and all(v <= 1 for v in doc["explained"].values())
     assert "acoustic variance explained" in done.stdout
+    assert all(0 <= r["free_follows"] <= 30 for r in doc["rows"]) and "free_follows_median" in doc
 
 
 def test_memo_subset_writes_a_frames_folder_training_reads(tmp_path: Path, corpus) -> None:
@@ -213,3 +214,26 @@ def test_memo_subset_writes_a_frames_folder_training_reads(tmp_path: Path, corpu
     assert CodeStore(out).meta == CodeStore(frames).meta  # the codec fingerprint training checks
     missing = subprocess.run([*cmd[:-2], "--language", "hi"], capture_output=True, text=True)
     assert missing.returncode != 0 and "no hi clips" in missing.stderr
+
+
+def test_free_running_codes_are_what_the_training_forward_predicts_from_them(tiny_dir: Path, corpus) -> None:
+    """The frame loop (KV cache, one position at a time) and the training forward (the whole sequence at
+    once) must read a history alike: fed the loop's own frames back, the training forward's argmax at each
+    position is the semantic code the loop chose there. A mismatch would make free running drift from what
+    training taught, whatever the weights."""
+    from voxtral_tts.checkpoint import load_model
+    from voxtral_tts.generate import FrameRequest, generate_frames
+    from voxtral_tts.train.lm import prompt_embeddings
+
+    _, model = load_model(tiny_dir)
+    model.float().eval()
+    _, examples = _examples(tiny_dir, corpus, n=2)
+    for i, ex in enumerate(examples):
+        with torch.no_grad():
+            emb = prompt_embeddings(model, ex)
+            free = generate_frames(model, [FrameRequest(emb, 12, 1.2, torch.Generator().manual_seed(i))])[0]
+            x = torch.cat([emb, model.audio_embeddings(free).to(emb.dtype)])[None]
+            h = model.backbone.forward_train(x)[0, len(ex.ids) - 1 : len(ex.ids) - 1 + free.shape[0]]
+            again = model.acoustic_transformer.semantic_logits(h).argmax(-1)
+        assert free.shape[0] > 3
+        assert torch.equal(again, free[:, 0])

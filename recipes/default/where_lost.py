@@ -8,7 +8,8 @@ base, language forced) hears five decodings of the same utterance through the sa
 - lm acoustic:  the true semantic codes, the LM's acoustic values (flow matching with CFG from the
                 teacher-forced hidden states)
 - lm both:      both of the LM's, still teacher-forced: what a perfect history would give
-- free:         the LM speaking on its own from the prompt, as inference does
+- free:         the LM speaking on its own from the prompt, as inference does (and how many frames its
+                semantic codes follow the true ones before they leave the clip)
 
 The gap between "lm both" and "free" is exposure to its own errors; the gaps from "codec" to the two
 single rows say which half of the frame carries the loss. With `--ridge-frames` (training frames), a ridge
@@ -35,6 +36,14 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[1] / "src"))
 
 KINDS = ("codec", "lm semantic", "lm acoustic", "lm both", "free")
+
+
+def following(free, true) -> int:
+    """How many leading frames of free running chose the true semantic code: where it leaves the clip. Only
+    telling where the teacher-forced codes are right (sem_acc near 1, as on memorised clips)."""
+    n = min(len(free), len(true))
+    wrong = (free[:n] != true[:n]).nonzero()
+    return int(wrong[0]) if len(wrong) else n
 
 
 def main() -> None:
@@ -156,6 +165,7 @@ def main() -> None:
                     explained[name].append((float(((pred - y) ** 2).sum()), y))
                 variants["ridge"] = torch.cat([true[:, :1], fsq_levels(guess, fm.levels) + N_AUDIO_SPECIALS], 1)
             row = {"lang": lang, "text": items[i].text, "sem_acc": float((sem == true[:, 0]).float().mean())}
+            row["free_follows"] = following(free[:, 0], true[:, 0])
             for kind, frames in variants.items():
                 if frames.shape[0] == 0 or int(frames[:, 1:].min()) < N_AUDIO_SPECIALS:
                     row[kind] = None
@@ -166,7 +176,11 @@ def main() -> None:
                 edits[(lang, kind)].append(e)
                 row[kind] = hyp
             rows.append(row)
-            print(f"{lang} {row['text'][:50]!r} sem_acc {row['sem_acc']:.2f}: {row['free']!r}", flush=True)
+            print(
+                f"{lang} {row['text'][:50]!r} sem_acc {row['sem_acc']:.2f} free follows {row['free_follows']}: "
+                f"{row['free']!r}",
+                flush=True,
+            )
     print("\nWER (Whisper base, language forced), per language and decoding")
     print("lang " + "".join(f"{k:>13}" for k in kinds))
     for lang in sorted(chosen):
@@ -182,6 +196,8 @@ def main() -> None:
         f"flow-matching loss on these clips: {fm_loss[0.0]:.4f} with the hidden state, {fm_loss[1.0]:.4f} without "
         f"(ratio {fm_loss[0.0] / fm_loss[1.0]:.2f})"
     )
+    follows = sorted(r["free_follows"] for r in rows)
+    print(f"free running keeps the true semantic codes for a median of {follows[len(follows) // 2]} frames")
     shares = {}
     if explained:
         y = torch.cat([v for _, v in explained["state"]])
@@ -194,6 +210,7 @@ def main() -> None:
     if args.out:
         doc = {"rows": rows, "wer": dict(zip(kinds, all_cells)), "fm_cond": fm_loss[0.0], "fm_uncond": fm_loss[1.0]}
         doc["explained"] = shares
+        doc["free_follows_median"] = follows[len(follows) // 2]
         args.out.write_text(json.dumps(doc, indent=1))
 
 
