@@ -893,3 +893,20 @@ def test_lm_trains_with_input_noise_and_refuses_a_negative_one(tiny_dir: Path, t
     cfg.input_noise, cfg.run.out_dir = -1.0, str(tmp_path / "lm2")
     with pytest.raises(ConfigError, match="input_noise"):
         train_lm(cfg, corpus=corpus)
+
+
+def test_held_out_losses_of_several_runs_share_one_figure(tmp_path: Path) -> None:
+    from voxtral_tts.train.plot import plot_compare
+
+    for name, scale in (("a", 1.0), ("b", 0.9)):
+        rows = [{"step": s, "ce": 5.0, "fm": 1.0} for s in range(1, 11)]
+        for r in rows[4::5]:
+            r.update(val_ce=6.0 * scale, val_fm=0.3 * scale)
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "metrics.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    out = plot_compare([tmp_path / "a", tmp_path / "b"], tmp_path / "cmp.png")
+    assert out.read_bytes()[:4] == b"\x89PNG"
+    (tmp_path / "c").mkdir()
+    (tmp_path / "c" / "metrics.jsonl").write_text(json.dumps({"step": 1, "ce": 5.0}) + "\n")  # no held-out losses
+    with pytest.raises(VoxtralError, match=r"c \(val_fm\)"):
+        plot_compare([tmp_path / "a", tmp_path / "c"], tmp_path / "cmp2.png")

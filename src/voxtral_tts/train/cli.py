@@ -37,9 +37,14 @@ def cmd_codec_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_plot(args: argparse.Namespace) -> int:
-    from .plot import plot_run
+    from .plot import plot_compare, plot_run
 
-    print(plot_run(args.run, args.output))
+    if len(args.run) == 1:
+        print(plot_run(args.run[0], args.output))
+        return 0
+    if not args.output:
+        raise SystemExit("voxtral-tts train plot: comparing runs needs --output, the PNG to write")
+    print(plot_compare(args.run, args.output, tuple(k for k in args.keys.split(",") if k)))
     return 0
 
 
@@ -85,9 +90,12 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
         help="envelope: a pinned codec's frames as the LM learns them (true envelopes), the synthesis path",
     )
     p.set_defaults(func=cmd_codec_eval)
-    p = tsub.add_parser("plot", help="plot a run's loss curves to PNG")
-    p.add_argument("run")
+    p = tsub.add_parser("plot", help="plot a run's loss curves, or several runs' held-out losses, to PNG")
+    p.add_argument("run", nargs="+", help="one run folder, or several to compare their held-out losses")
     p.add_argument("-o", "--output")
+    p.add_argument(
+        "--keys", default="fm,ce", help="comparing: the held-out losses to draw (val_<key>), comma-separated"
+    )
     p.set_defaults(func=cmd_plot)
 
     p = sub.add_parser("export", help="write a training run as a model folder in the official layout")

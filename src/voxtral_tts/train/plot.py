@@ -27,11 +27,14 @@ def curves(rows: list[dict]) -> list[tuple[str, Series, Series | None]]:
     return [(k, series(k), series(HELD_OUT + k) if HELD_OUT + k in seen else None) for k in keys]
 
 
-def plot_run(run_dir: str | Path, out: str | Path | None = None, smooth: int = 20) -> Path:
-    run_dir = Path(run_dir)
+def read_metrics(run_dir: Path) -> list[dict]:
     log = run_dir / "metrics.jsonl"
     if not log.exists():
         raise VoxtralError(f"{log}: no metrics to plot")
+    return [json.loads(line) for line in log.read_text().splitlines() if line.strip()]
+
+
+def pyplot():
     try:
         import matplotlib
 
@@ -39,7 +42,13 @@ def plot_run(run_dir: str | Path, out: str | Path | None = None, smooth: int = 2
         import matplotlib.pyplot as plt
     except ImportError:
         raise VoxtralError("plotting needs matplotlib: pip install matplotlib") from None
-    rows = [json.loads(line) for line in log.read_text().splitlines() if line.strip()]
+    return plt
+
+
+def plot_run(run_dir: str | Path, out: str | Path | None = None, smooth: int = 20) -> Path:
+    run_dir = Path(run_dir)
+    rows = read_metrics(run_dir)
+    plt = pyplot()
     panels = curves(rows)
     fig, axes = plt.subplots(len(panels), 1, figsize=(8, 2.2 * len(panels)), sharex=True, squeeze=False)
     for ax, (key, (xs, ys), held) in zip(axes[:, 0], panels):
@@ -57,6 +66,30 @@ def plot_run(run_dir: str | Path, out: str | Path | None = None, smooth: int = 2
     fig.suptitle(str(run_dir))
     fig.tight_layout()
     out = Path(out) if out else run_dir / "loss.png"
+    fig.savefig(out, dpi=110)
+    plt.close(fig)
+    return out
+
+
+def plot_compare(run_dirs: list[str | Path], out: str | Path, keys: tuple[str, ...] = ("fm", "ce")) -> Path:
+    """The held-out losses (`val_<key>`) of several runs on shared axes, one panel per key: which of a
+    recipe's trials learns faster on sentences it never saw."""
+    runs = [Path(r) for r in run_dirs]
+    held = {r: {k: held for k, _, held in curves(read_metrics(r))} for r in runs}
+    missing = [f"{r} (val_{k})" for r in runs for k in keys if held[r].get(k) is None]
+    if missing:
+        raise VoxtralError(f"no held-out losses to compare in {', '.join(missing)}")
+    plt = pyplot()
+    fig, axes = plt.subplots(len(keys), 1, figsize=(8, 2.6 * len(keys)), sharex=True, squeeze=False)
+    for ax, key in zip(axes[:, 0], keys):
+        for r in runs:
+            ax.plot(*held[r][key], "o-", ms=3, lw=1.2, label=r.name)
+        ax.set_ylabel(f"held-out {key}")
+        ax.grid(alpha=0.3)
+        ax.legend(loc="upper right", fontsize=8)
+    axes[-1, 0].set_xlabel("step")
+    fig.tight_layout()
+    out = Path(out)
     fig.savefig(out, dpi=110)
     plt.close(fig)
     return out
