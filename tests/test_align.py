@@ -193,6 +193,7 @@ def test_where_lost_judges_each_half_of_the_frame_and_the_states_readout(
     assert set(doc["explained"]) == {"state", "previous frame"} and all(v <= 1 for v in doc["explained"].values())
     assert "acoustic variance explained" in done.stdout
     assert all(0 <= r["free_follows"] <= 30 for r in doc["rows"]) and "free_follows_median" in doc
+    assert 0 < doc["levels_off"]["mean_abs"] <= doc["levels_off"]["rms"] < 21
 
 
 def test_memo_subset_writes_a_frames_folder_training_reads(tmp_path: Path, corpus) -> None:

@@ -135,6 +135,7 @@ def main() -> None:
     rate = model.args.codec.sampling_rate
     edits: dict[tuple[str, str], list] = defaultdict(list)
     rows, built = [], []
+    level_errors = []  # the LM's teacher-forced acoustic levels minus the true ones: what input_noise must span
     for lang in sorted(chosen):
         for i in chosen[lang]:
             ex = builder.build(i, rng, 100)
@@ -150,6 +151,7 @@ def main() -> None:
                     [FrameRequest(emb, 2 * ex.target.shape[0] + 25, args.cfg_alpha, torch.Generator().manual_seed(i))],
                 )[0].cpu()
             true = ex.target
+            level_errors.append((acoustic - true[:, 1:]).float())
             variants = {
                 "codec": true,
                 "lm semantic": torch.cat([sem[:, None], true[:, 1:]], 1),
@@ -196,6 +198,12 @@ def main() -> None:
         f"flow-matching loss on these clips: {fm_loss[0.0]:.4f} with the hidden state, {fm_loss[1.0]:.4f} without "
         f"(ratio {fm_loss[0.0] / fm_loss[1.0]:.2f})"
     )
+    d = torch.cat(level_errors)
+    levels_off = {"mean_abs": float(d.abs().mean()), "rms": float(d.pow(2).mean().sqrt())}
+    print(
+        f"the LM's acoustic levels (teacher-forced) are off the true ones by {levels_off['mean_abs']:.2f} on "
+        f"average, rms {levels_off['rms']:.2f}"
+    )
     follows = sorted(r["free_follows"] for r in rows)
     print(f"free running keeps the true semantic codes for a median of {follows[len(follows) // 2]} frames")
     shares = {}
@@ -211,6 +219,7 @@ def main() -> None:
         doc = {"rows": rows, "wer": dict(zip(kinds, all_cells)), "fm_cond": fm_loss[0.0], "fm_uncond": fm_loss[1.0]}
         doc["explained"] = shares
         doc["free_follows_median"] = follows[len(follows) // 2]
+        doc["levels_off"] = levels_off
         args.out.write_text(json.dumps(doc, indent=1))
 
 
