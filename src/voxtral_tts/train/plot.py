@@ -75,7 +75,7 @@ def plot_compare(run_dirs: list[str | Path], out: str | Path, keys: tuple[str, .
     """The held-out losses (`val_<key>`) of several runs on shared axes, one panel per key: which of a
     recipe's trials learns faster on sentences it never saw."""
     runs = [Path(r) for r in run_dirs]
-    held = {r: {k: held for k, _, held in curves(read_metrics(r))} for r in runs}
+    held = {r: {key: val for key, _, val in curves(read_metrics(r))} for r in runs}
     missing = [f"{r} (val_{k})" for r in runs for k in keys if held[r].get(k) is None]
     if missing:
         raise VoxtralError(f"no held-out losses to compare in {', '.join(missing)}")
