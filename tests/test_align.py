@@ -96,6 +96,19 @@ def test_tapping_the_heads_leaves_the_model_losses_as_they_were(tiny_dir: Path, 
     assert not model.backbone.layers[0].attention._forward_pre_hooks  # the taps are gone afterwards
 
 
+def test_several_flow_draws_per_frame_steady_the_acoustic_loss(tiny_dir: Path, corpus) -> None:
+    _, model = load_model(tiny_dir)
+    _, examples = _examples(tiny_dir, corpus)
+
+    def losses(k: int, seed: int) -> dict:
+        return lm_losses(model, examples, torch.Generator().manual_seed(seed), 0.1, fm_samples=k)
+
+    one, eight = losses(1, 0), losses(8, 0)
+    assert torch.equal(one["ce"], eight["ce"])  # the backbone pass and the semantic loss are shared
+    spread = {k: torch.tensor([float(losses(k, s)["fm"]) for s in range(12)]).std() for k in (1, 8)}
+    assert spread[8] < 0.6 * spread[1], spread
+
+
 def test_a_layer_the_backbone_lacks_is_named(tiny_dir: Path) -> None:
     _, model = load_model(tiny_dir)
     with pytest.raises(ValueError, match="align_layers: layer 5 does not exist"):

@@ -899,6 +899,15 @@ def test_lm_trains_with_input_noise_and_refuses_a_negative_one(tiny_dir: Path, t
         train_lm(cfg, corpus=corpus)
 
 
+def test_lm_trains_with_several_flow_draws_and_refuses_none(tiny_dir: Path, tmp_path: Path, corpus) -> None:
+    cfg = lm_config(tmp_path / "lm", tiny_dir, steps=3)
+    cfg.fm_samples = 4
+    assert all(np.isfinite(r["fm"]) for r in _metrics(train_lm(cfg, corpus=corpus)))
+    cfg.fm_samples, cfg.run.out_dir = 0, str(tmp_path / "lm2")
+    with pytest.raises(ConfigError, match="fm_samples"):
+        train_lm(cfg, corpus=corpus)
+
+
 def test_held_out_losses_of_several_runs_share_one_figure(tmp_path: Path) -> None:
     from voxtral_tts.train.plot import plot_compare
 

@@ -18,7 +18,7 @@ a sixth decoding, "ridge" (true semantic codes, the regression's acoustic values
 acoustic variance it explains on the judged clips beside that of the true previous frame: whether the state
 holds the frame's sounds at all, whatever reads it. Last, the flow-matching loss of these clips with and
 without the hidden state says how much the state tells the acoustic head at all. `--cfg-alpha`, `--steps` and `--noise-scale` change how
-the LM's acoustic values are sampled (the free-running row too, except the noise scale).
+the LM's acoustic values are sampled, in the free-running row too.
 
     .venv/bin/python recipes/default/where_lost.py --model /tmp/lm --frames data/default-frames-val --per-lang 3
 """
@@ -146,9 +146,10 @@ def main() -> None:
                 noise = torch.randn(h.shape[0], ex.target.shape[1] - 1) * args.noise_scale
                 alpha = torch.full((h.shape[0],), args.cfg_alpha)
                 acoustic = fm.frame(h, noise, alpha, semantic=ex.target[:, 0])[:, 1:]
+                n_free = 2 * ex.target.shape[0] + 25
+                free_noise = torch.randn(n_free, noise.shape[1], generator=torch.Generator().manual_seed(i))
                 free = generate_frames(
-                    model,
-                    [FrameRequest(emb, 2 * ex.target.shape[0] + 25, args.cfg_alpha, torch.Generator().manual_seed(i))],
+                    model, [FrameRequest(emb, n_free, args.cfg_alpha, noise=free_noise * args.noise_scale)]
                 )[0].cpu()
             true = ex.target
             level_errors.append((acoustic - true[:, 1:]).float())

@@ -99,6 +99,10 @@ class LMConfig:
     # backbone sampled values, never true ones; trained on true ones only it leaves the text within a few
     # frames of free running. 0 turns it off.
     input_noise: float = 0.0
+    # Flow times and noises drawn per frame for the flow-matching loss (training only). The backbone pass is
+    # shared and the 3-token head is cheap, so k draws cut the variance of the acoustic gradient, which one
+    # draw of t and noise per frame leaves large, for a fraction of the cost of a k-times larger batch.
+    fm_samples: int = 1
     # Which held-out loss picks best.pt (`export --best`): "val_ce", the semantic codes, or "val_fm", the acoustic
     # values. On a pinned codec the acoustic values carry the words and their loss does not overfit when the
     # semantic one does, so a run can be past its semantic best long before its acoustic one.

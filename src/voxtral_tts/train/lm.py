@@ -162,11 +162,13 @@ def lm_losses(
     align: AlignSpec | None = None,
     readout: torch.nn.Module | None = None,
     input_noise: float = 0.0,
+    fm_samples: int = 1,
 ) -> dict[str, torch.Tensor]:
     """Semantic cross-entropy and the conditional flow-matching loss for a batch of examples, with `align`
     the guided-attention loss of its heads, with `readout` (a map from the backbone state to the frame's
     acoustic values, training only) that map's squared error, and with `input_noise` the frames read back
-    corrupted (`noisy_history`); the targets stay clean."""
+    corrupted (`noisy_history`); the targets stay clean. The flow loss averages `fm_samples` draws of time,
+    noise and condition drop per frame."""
     device = model.device
     dim = model.args.backbone.dim
     levels = model.acoustic_transformer.levels
@@ -201,6 +203,9 @@ def lm_losses(
     h = torch.cat(h_fm)
     levels = torch.cat(fm_target) - N_AUDIO_SPECIALS
     x1 = fsq_values(levels, fm.levels).to(h.dtype)
+    readout_target = x1
+    if fm_samples > 1:
+        h, x1 = h.repeat(fm_samples, 1), x1.repeat(fm_samples, 1)
     n = h.shape[0]
     keep = (torch.rand(n, generator=generator) >= p_uncond).to(device=device, dtype=h.dtype)[:, None]
     t = torch.rand(n, generator=generator).to(device=device, dtype=h.dtype)
@@ -215,7 +220,7 @@ def lm_losses(
         acc = (logits.argmax(-1) == torch.cat(sem_target)).float().mean()
     out = {"ce": ce, "fm": fm_loss, "acc": acc}
     if readout is not None:
-        out["readout"] = F.mse_loss(readout(h).float(), x1.float())
+        out["readout"] = F.mse_loss(readout(h[: len(readout_target)]).float(), readout_target.float())
     if align is not None:
         out["align"] = guided_attention_loss(
             model.backbone, tapped, [ex.span() for ex in batch], align.heads, align.width
@@ -264,8 +269,11 @@ class LMTrainModule(torch.nn.Module):
         sigma_min: float,
         align: AlignSpec | None = None,
         input_noise: float = 0.0,
+        fm_samples: int = 1,
     ):
-        return lm_losses(self.model, batch, generator, p_uncond, sigma_min, align, self.readout, input_noise)
+        return lm_losses(
+            self.model, batch, generator, p_uncond, sigma_min, align, self.readout, input_noise, fm_samples
+        )
 
 
 def acoustic_readout(model: VoxtralModel) -> torch.nn.Linear:

@@ -150,6 +150,8 @@ def train_lm(
         raise ConfigError(f"config: best_by is {cfg.best_by!r}; choose one of {', '.join(BEST_BY)}")
     if cfg.input_noise < 0:
         raise ConfigError(f"config: input_noise is {cfg.input_noise}; it is a spread in FSQ levels, 0 or more")
+    if cfg.fm_samples < 1:
+        raise ConfigError(f"config: fm_samples is {cfg.fm_samples}; it counts flow draws per frame, 1 or more")
     run = cfg.run
     d = Dist(run)
     out = Path(run.out_dir)
@@ -274,7 +276,7 @@ def train_lm(
             # DDP all-reduces on every backward unless told otherwise; only the last micro-batch needs it.
             ctx = wrapped.no_sync() if (not last and hasattr(wrapped, "no_sync")) else nullcontext()
             with ctx, autocast(run, d.device):
-                losses = wrapped(batch, gen, cfg.p_uncond, cfg.sigma_min, align, cfg.input_noise)
+                losses = wrapped(batch, gen, cfg.p_uncond, cfg.sigma_min, align, cfg.input_noise, cfg.fm_samples)
                 loss = losses["ce"] + cfg.fm_weight * losses["fm"]
                 if align:
                     loss = loss + cfg.align_weight * losses["align"]
