@@ -145,6 +145,19 @@ def test_cfg_alpha_changes_acoustics_only(long_tts: VoxtralTTS) -> None:
     assert not np.array_equal(a.frames[0, 1:], b.frames[0, 1:])
 
 
+def test_noise_scale_zero_makes_the_seed_irrelevant_and_bad_scales_are_named(long_tts: VoxtralTTS) -> None:
+    def say(seed: int, scale: float | None) -> np.ndarray:
+        return long_tts.generate("Noise.", voice="tiny_male", seed=seed, max_seconds=0.4, noise_scale=scale).frames
+
+    assert np.array_equal(say(1, 0.0), say(2, 0.0))  # no start noise: nothing left to draw
+    assert not np.array_equal(say(1, 1.0), say(2, 1.0))
+    assert np.array_equal(say(1, None), say(1, 1.0))  # the reference's scale by default
+    assert not np.array_equal(say(1, 0.5), say(1, 1.0))
+    for bad in (-0.1, 2.5, float("nan")):
+        with pytest.raises(ValueError, match="noise_scale"):
+            say(1, bad)
+
+
 def test_save_wav_and_flac(long_tts: VoxtralTTS, tmp_path) -> None:
     import soundfile as sf
 

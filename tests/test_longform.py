@@ -340,7 +340,9 @@ def test_server_generation_runs_on_an_engine_like_the_scheduler(tts: VoxtralTTS)
     from voxtral_tts.generate import Engine
 
     voice = types.SimpleNamespace(rows=tts.voice_bank.rows("tiny_female"), preset="tiny_female", ref_samples=0)
-    spec = types.SimpleNamespace(text=TWO, voice=voice, seed=3, cfg_alpha=None, max_seconds=60.0, max_len=400)
+    spec = types.SimpleNamespace(
+        text=TWO, voice=voice, seed=3, cfg_alpha=None, noise_scale=None, max_seconds=60.0, max_len=400
+    )
     job = server_generation(tts, spec)
     engine = Engine(tts.model, max_batch=2, max_len=spec.max_len)
     blocks = []

@@ -156,6 +156,8 @@ def test_seed_voice_object_cfg_and_model_aliases(api_server: LiveServer) -> None
         assert speech(c, response_format="pcm", voice={"id": "tiny_male"}).content == a
         assert speech(c, response_format="pcm", model="tts-1").content == a
         assert speech(c, response_format="pcm", cfg_alpha=3.0).content != a
+        assert speech(c, response_format="pcm", noise_scale=0.5).content != a
+        assert_error(speech(c, noise_scale=5.0), 400, param="noise_scale")
         assert speech(c, response_format="pcm", seed=8).content != a
         other = speech(c, response_format="pcm", seed=None)
         assert other.status_code == 200 and int(other.headers["x-voxtral-seed"]) >= 0

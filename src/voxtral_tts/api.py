@@ -48,6 +48,7 @@ class Request:
     max_seconds: float | None = None
     normalize: bool = True
     language: str | None = None
+    noise_scale: float | None = None
 
 
 # The small model trained by recipes/default, shipped inside the package in the official layout.
@@ -287,6 +288,7 @@ class VoxtralTTS:
         cfg_alpha: float | None = None,
         max_seconds: float | None = None,
         noise: torch.Tensor | None = None,
+        noise_scale: float | None = None,
         normalize: bool = True,
         language: str | None = None,
         longform: LongFormOptions | None = None,
@@ -294,7 +296,8 @@ class VoxtralTTS:
     ) -> Audio:
         """Synthesize `text` with a preset `voice` or by cloning `ref_audio` (a path, encoded bytes, or
         (samples, sample_rate)). `seed` makes the result reproducible; `noise` [frames, n_acoustic]
-        replaces the random flow-matching start points (for cross-checks).
+        replaces the random flow-matching start points (for cross-checks), and `noise_scale` (0-2, default
+        1.0 as in the reference) scales the drawn ones: lower is steadier and less varied.
 
         Text of any length: it is normalised (numbers, dates, money ... read out in `language`, guessed when
         None; `normalize=False` skips that) and spoken in chunks that carry the voice's prosody across
@@ -310,6 +313,7 @@ class VoxtralTTS:
             cfg_alpha=cfg_alpha,
             max_seconds=max_seconds,
             noise=noise,
+            noise_scale=noise_scale,
             normalize_text=normalize,
             language=language,
             options=longform,
@@ -330,6 +334,7 @@ class VoxtralTTS:
                 ref_audio=r.ref_audio,
                 seed=r.seed,
                 cfg_alpha=r.cfg_alpha,
+                noise_scale=r.noise_scale,
                 max_seconds=r.max_seconds,
                 normalize_text=r.normalize,
                 language=r.language,
@@ -349,6 +354,7 @@ class VoxtralTTS:
         cfg_alpha: float | None = None,
         max_seconds: float | None = None,
         noise: torch.Tensor | None = None,
+        noise_scale: float | None = None,
         normalize: bool = True,
         language: str | None = None,
         longform: LongFormOptions | None = None,
@@ -369,6 +375,7 @@ class VoxtralTTS:
                 cfg_alpha=cfg_alpha,
                 max_seconds=max_seconds,
                 noise=noise,
+                noise_scale=noise_scale,
                 normalize_text=normalize,
                 language=language,
                 options=longform,

@@ -85,6 +85,7 @@ def cmd_speak(args: argparse.Namespace) -> int:
         ref_audio=args.ref_audio,
         seed=args.seed,
         cfg_alpha=args.cfg_alpha,
+        noise_scale=args.noise_scale,
         max_seconds=args.max_seconds,
         normalize_text=not args.no_normalize,
         language=args.language,
@@ -181,6 +182,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("-o", "--output", required=True, help="output .wav or .flac")
     s.add_argument("--seed", type=int, help="random seed for reproducible output")
     s.add_argument("--cfg-alpha", type=float, help="classifier-free guidance strength (default 1.2)")
+    s.add_argument(
+        "--noise-scale", type=float, help="scale of the flow's start noise, 0-2 (default 1.0; lower is steadier)"
+    )
     s.add_argument("--max-seconds", type=float, help="stop after this much audio")
     s.add_argument("--stream", action="store_true", help="write audio as it is generated")
     s.add_argument(

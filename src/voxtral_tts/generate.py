@@ -16,13 +16,26 @@ from .config import AUDIO_ID, END_AUDIO
 from .graphs import StepRunner, batch_bucket, kv_bucket
 from .model import VoxtralModel
 
+MAX_NOISE_SCALE = 2.0
+
+
+def check_noise_scale(noise_scale: float | None) -> float:
+    """The scale of the flow's start noise, 1.0 (the reference's) when None; a clear error when out of range."""
+    if noise_scale is None:
+        return 1.0
+    scale = float(noise_scale)
+    if not 0.0 <= scale <= MAX_NOISE_SCALE:  # also false for NaN
+        raise ValueError(f"noise_scale must be between 0 and {MAX_NOISE_SCALE}, got {noise_scale}")
+    return scale
+
 
 @dataclass
 class FrameRequest:
     """One utterance to generate. `prompt` holds the input embeddings [P, dim] with voice rows in place.
 
     Noise comes from `noise` [max_frames, n_acoustic] when given (for cross-checks), else from
-    `generator`, else from torch's global generator.
+    `generator`, else from torch's global generator; drawn noise is scaled by `noise_scale`. The reference
+    draws at scale 1.0; a lower scale samples nearer the flow's middle, steadier and less varied.
     """
 
     prompt: torch.Tensor
@@ -30,6 +43,7 @@ class FrameRequest:
     cfg_alpha: float = 1.2
     generator: torch.Generator | None = None
     noise: torch.Tensor | None = None
+    noise_scale: float = 1.0
 
 
 @dataclass
@@ -154,7 +168,7 @@ class Engine:
             if r.noise is not None and s.n_frames < r.noise.shape[0]:
                 rows.append(r.noise[s.n_frames].float().cpu())
             else:
-                rows.append(torch.randn(self.n_acoustic, generator=r.generator))
+                rows.append(torch.randn(self.n_acoustic, generator=r.generator) * r.noise_scale)
         return torch.stack(rows).to(self.model.device)
 
     def _advance(self, idx: list[int], frames: torch.Tensor, semantic: list[int]) -> tuple[list[StepResult], list[int]]:

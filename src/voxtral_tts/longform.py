@@ -49,7 +49,7 @@ import torch
 
 from .audio import Audio
 from .errors import TextError
-from .generate import FrameLoop, FrameRequest
+from .generate import FrameLoop, FrameRequest, check_noise_scale
 from .streaming import STREAM_FIRST_CHUNK, StreamDecoder, decode_frames
 from .text.normalize import LANGUAGES, guess_language, normalize
 from .text.split import DEFAULT_MAX_CHARS, chunk_text
@@ -255,6 +255,7 @@ class LongFormJob:
         cfg_alpha: float | None = None,
         max_seconds: float | None = None,
         noise: torch.Tensor | None = None,
+        noise_scale: float | None = None,
         normalize_text: bool = True,
         language: str | None = None,
         options: LongFormOptions | None = None,
@@ -272,6 +273,7 @@ class LongFormJob:
         self.seed = random.randrange(2**31) if seed is None else int(seed)
         if max_seconds is not None and max_seconds <= 0:
             raise ValueError(f"max_seconds must be positive, got {max_seconds}")
+        self.noise_scale = check_noise_scale(noise_scale)
         if not isinstance(text, str) or not text.strip():
             raise TextError("text is empty: give at least one word to speak")
         if language is not None and language not in LANGUAGES:
@@ -367,6 +369,7 @@ class LongFormJob:
             cfg_alpha=self.cfg_alpha,
             generator=torch.Generator().manual_seed(seed),
             noise=self.noise if k == 0 and n == 0 else None,
+            noise_scale=self.noise_scale,
         )
         # Holding a chunk back until it is past the truncation bound is what lets a stream still retry it.
         # The first chunk holds no longer than a stream's first block needs anyway, so the time to first
@@ -581,7 +584,7 @@ def run_batch(jobs: list[LongFormJob]) -> list[Audio]:
 
 def stream_speech(tts, text: str, **kwargs) -> Iterator[np.ndarray]:
     """Float32 audio blocks for `text`, of any length, as they are generated: what a server streams. Takes
-    the keyword arguments of `LongFormJob` (voice, ref_audio, seed, cfg_alpha, max_seconds, language,
+    the keyword arguments of `LongFormJob` (voice, ref_audio, seed, cfg_alpha, noise_scale, max_seconds, language,
     normalize_text, options). Raises bad-input errors before the first block."""
     job = LongFormJob(tts, text, streaming=True, **kwargs)
     return job.stream()
@@ -678,7 +681,7 @@ def format_subtitles(words: list[Word], fmt: str) -> str:
 
 def server_generation(tts, spec) -> LongFormJob:
     """A `ServerConfig.generation` factory: the server's resolved request (`spec` with text, voice.rows,
-    voice.preset, voice.ref_samples, seed, cfg_alpha, max_seconds, max_len) spoken as a long-form job
+    voice.preset, voice.ref_samples, seed, cfg_alpha, noise_scale, max_seconds, max_len) spoken as a long-form job
     within the engine's cache."""
     v = spec.voice
     wave = None if v.preset is not None else np.zeros(int(v.ref_samples), dtype=np.float32)
@@ -687,6 +690,7 @@ def server_generation(tts, spec) -> LongFormJob:
         spec.text,
         seed=spec.seed,
         cfg_alpha=spec.cfg_alpha,
+        noise_scale=spec.noise_scale,
         max_seconds=spec.max_seconds,
         voice_rows=(v.preset, wave, v.rows),
         max_len=spec.max_len,

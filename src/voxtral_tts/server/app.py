@@ -378,7 +378,9 @@ def create_app(tts: VoxtralTTS, config: ServerConfig | None = None) -> FastAPI:
         voice_name = spec.voice.id if isinstance(spec.voice, VoiceId) else spec.voice
         voice = encode_voice(reference(ref, "ref_audio"))[0] if ref is not None else resolve_voice(owner, voice_name)
         seed = random.randrange(2**31) if spec.seed is None else spec.seed
-        gen_spec = GenerationSpec(spec.input, voice, seed, spec.cfg_alpha, config.max_seconds, max_frames_len)
+        gen_spec = GenerationSpec(
+            spec.input, voice, seed, spec.cfg_alpha, config.max_seconds, max_frames_len, spec.noise_scale
+        )
         marker = tts.output_marker(True, "server response") if config.watermark else None
         output = OutputStream(spec.response_format, tts.sample_rate, spec.speed, marker=marker)
         try:

@@ -16,7 +16,7 @@ import torch
 from ..api import DEFAULT_CFG_ALPHA, MAX_TEXT_TOKENS, VoxtralTTS
 from ..config import AUDIO_ID
 from ..errors import TextError, VoiceError
-from ..generate import FrameRequest
+from ..generate import FrameRequest, check_noise_scale
 from ..text import PromptTokenizer
 from .scheduler import SinglePass
 
@@ -57,11 +57,13 @@ class GenerationSpec:
     cfg_alpha: float | None
     max_seconds: float
     max_len: int  # cache positions per slot: prompt + frames + 1 must fit
+    noise_scale: float | None = None
 
 
 def single_pass(tts: VoxtralTTS, spec: GenerationSpec) -> SinglePass:
     """The default generation: the text in one request (up to the 1024 tokens one pass reads)."""
     req = frame_request(tts, spec.text, spec.voice, spec.seed, spec.cfg_alpha, spec.max_seconds, spec.max_len)
+    req.noise_scale = check_noise_scale(spec.noise_scale)
     return SinglePass(req, tts.model.codec)
 
 

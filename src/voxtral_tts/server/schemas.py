@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ..generate import MAX_NOISE_SCALE
 from .output import MAX_SPEED, MIN_SPEED
 
 
@@ -35,6 +36,9 @@ class SpeechRequest(BaseModel):
     )
     seed: int | None = Field(None, ge=0, lt=2**63, description="Makes the output reproducible.")
     cfg_alpha: float | None = Field(None, ge=0.0, le=10.0, description="Classifier-free guidance (default 1.2).")
+    noise_scale: float | None = Field(
+        None, ge=0.0, le=MAX_NOISE_SCALE, description="Scale of the flow's start noise (default 1.0; lower: steadier)."
+    )
     stream: bool = Field(
         True,
         description="true: send audio as it is generated; false: send the complete file (exact WAV/FLAC/MP3 headers).",
@@ -53,6 +57,7 @@ class SpeechForm(BaseModel):
     ref_audio: bytes | None = Field(None, json_schema_extra={"format": "binary"})
     seed: int | None = Field(None, ge=0, lt=2**63)
     cfg_alpha: float | None = Field(None, ge=0.0, le=10.0)
+    noise_scale: float | None = Field(None, ge=0.0, le=MAX_NOISE_SCALE)
     stream: bool = True
 
 
