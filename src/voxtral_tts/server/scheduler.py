@@ -256,12 +256,13 @@ class Scheduler:
             q = getattr(self, name)
             if any(j.cancelled or now > j.deadline for j in q):
                 keep: deque[Job] = deque()
+                gone = []
                 for job in q:
-                    if job.cancelled or now > job.deadline:
-                        self._ended(job)
-                    else:
-                        keep.append(job)
+                    (gone if job.cancelled or now > job.deadline else keep).append(job)
+                # Out of the queue before its client hears of it: whoever reads the 504 sees the queue without it.
                 setattr(self, name, keep)
+                for job in gone:
+                    self._ended(job)
 
     def _ended(self, job: Job) -> None:
         job.done = True
