@@ -62,8 +62,9 @@ class GenerationSpec:
 
 def single_pass(tts: VoxtralTTS, spec: GenerationSpec) -> SinglePass:
     """The default generation: the text in one request (up to the 1024 tokens one pass reads)."""
-    req = frame_request(tts, spec.text, spec.voice, spec.seed, spec.cfg_alpha, spec.max_seconds, spec.max_len)
-    req.noise_scale = check_noise_scale(spec.noise_scale)
+    req = frame_request(
+        tts, spec.text, spec.voice, spec.seed, spec.cfg_alpha, spec.max_seconds, spec.max_len, spec.noise_scale
+    )
     return SinglePass(req, tts.model.codec)
 
 
@@ -75,6 +76,7 @@ def frame_request(
     cfg_alpha: float | None,
     max_seconds: float,
     max_len: int,
+    noise_scale: float | None = None,
 ) -> FrameRequest:
     if not isinstance(text, str) or not text.strip():
         raise TextError("text is empty: give at least one word to speak")
@@ -102,4 +104,5 @@ def frame_request(
         max_frames=min(max(1, math.ceil(max_seconds * tts.frame_rate)), room),
         cfg_alpha=DEFAULT_CFG_ALPHA if cfg_alpha is None else float(cfg_alpha),
         generator=torch.Generator().manual_seed(int(seed)),
+        noise_scale=check_noise_scale(noise_scale),
     )

@@ -203,7 +203,7 @@ def lm_losses(
     h = torch.cat(h_fm)
     levels = torch.cat(fm_target) - N_AUDIO_SPECIALS
     x1 = fsq_values(levels, fm.levels).to(h.dtype)
-    readout_target = x1
+    out = {"readout": F.mse_loss(readout(h).float(), x1.float())} if readout is not None else {}
     if fm_samples > 1:
         h, x1 = h.repeat(fm_samples, 1), x1.repeat(fm_samples, 1)
     n = h.shape[0]
@@ -218,9 +218,7 @@ def lm_losses(
     fm_loss = F.mse_loss(v.float(), v_target.float())
     with torch.no_grad():
         acc = (logits.argmax(-1) == torch.cat(sem_target)).float().mean()
-    out = {"ce": ce, "fm": fm_loss, "acc": acc}
-    if readout is not None:
-        out["readout"] = F.mse_loss(readout(h[: len(readout_target)]).float(), readout_target.float())
+    out.update(ce=ce, fm=fm_loss, acc=acc)
     if align is not None:
         out["align"] = guided_attention_loss(
             model.backbone, tapped, [ex.span() for ex in batch], align.heads, align.width
