@@ -310,6 +310,22 @@ def test_yaml_config_and_overrides(tmp_path: Path) -> None:
         load_config(LMConfig, tmp_path / "none.yaml")
 
 
+@pytest.mark.parametrize("preset", ["tiny", "small", "medium", "base", "4b"])
+def test_every_lm_preset_gives_a_loadable_params_json(preset: str) -> None:
+    import copy
+
+    from voxtral_tts.config import ModelArgs
+    from voxtral_tts.tiny import TINY_PARAMS
+    from voxtral_tts.train.config import LM_PRESETS, lm_params
+
+    p = lm_params(preset, copy.deepcopy(TINY_PARAMS), TINY_PARAMS["vocab_size"])
+    args = ModelArgs.from_dict(p)
+    at = p["multimodal"]["audio_model_args"]["acoustic_transformer_args"]
+    # Upstream builds the flow-matching head on the backbone's width; a preset that broke that would not load there.
+    assert at["input_dim"] == at["dim"] == args.backbone.dim == LM_PRESETS[preset]["dim"]
+    assert p["multimodal"]["audio_tokenizer_args"] == TINY_PARAMS["multimodal"]["audio_tokenizer_args"]
+
+
 def test_torchrun_two_processes_on_cpu(tiny_dir: Path, tmp_path: Path) -> None:
     from voxtral_tts.data.encode import encode_manifest
 

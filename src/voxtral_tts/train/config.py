@@ -82,7 +82,7 @@ class LMConfig:
     # False: read only the codec folder's params.json and tekken.json. LM training never runs the codec, so a
     # run elsewhere (a lent GPU) need not carry its weights; export joins them back from the local folder.
     codec_weights: bool = True
-    preset: str = "tiny"  # backbone/acoustic sizes: tiny | small | base | 4b
+    preset: str = "tiny"  # backbone/acoustic sizes: tiny | small | medium | base | 4b
     init_from: str = ""  # optional model folder to fine-tune instead of starting from random weights
     overrides: dict[str, Any] = field(default_factory=dict)  # params.json keys over the preset
     p_uncond: float = 0.1  # condition dropout, so classifier-free guidance has an unconditional branch
@@ -178,6 +178,8 @@ def dump_config(obj: Any, path: str | Path) -> None:
 LM_PRESETS: dict[str, dict[str, int]] = {
     "tiny": dict(dim=64, n_layers=2, head_dim=16, hidden_dim=128, n_heads=4, n_kv_heads=2, fm_layers=2),
     "small": dict(dim=256, n_layers=6, head_dim=32, hidden_dim=768, n_heads=8, n_kv_heads=2, fm_layers=2),
+    # The widest backbone whose model, with the default codec, still ships under 60 MB in bf16.
+    "medium": dict(dim=384, n_layers=6, head_dim=48, hidden_dim=1152, n_heads=8, n_kv_heads=2, fm_layers=2),
     "base": dict(dim=512, n_layers=12, head_dim=64, hidden_dim=1536, n_heads=8, n_kv_heads=2, fm_layers=3),
     "4b": dict(dim=3072, n_layers=26, head_dim=128, hidden_dim=9216, n_heads=32, n_kv_heads=8, fm_layers=3),
 }
