@@ -20,6 +20,7 @@ from voxtral_tts.checkpoint import load_model
 from voxtral_tts.errors import VoxtralError
 from voxtral_tts.train.codec_run import build_codec_model, train_codec
 from voxtral_tts.train.config import (
+    LM_PRESETS,
     CodecConfig,
     CodecDataConfig,
     CodecLossConfig,
@@ -29,6 +30,7 @@ from voxtral_tts.train.config import (
     OptimConfig,
     RunConfig,
     dump_config,
+    lm_params,
     load_config,
 )
 from voxtral_tts.train.export import export_run
@@ -310,13 +312,12 @@ def test_yaml_config_and_overrides(tmp_path: Path) -> None:
         load_config(LMConfig, tmp_path / "none.yaml")
 
 
-@pytest.mark.parametrize("preset", ["tiny", "small", "medium", "base", "4b"])
+@pytest.mark.parametrize("preset", list(LM_PRESETS))
 def test_every_lm_preset_gives_a_loadable_params_json(preset: str) -> None:
     import copy
 
     from voxtral_tts.config import ModelArgs
     from voxtral_tts.tiny import TINY_PARAMS
-    from voxtral_tts.train.config import LM_PRESETS, lm_params
 
     p = lm_params(preset, copy.deepcopy(TINY_PARAMS), TINY_PARAMS["vocab_size"])
     args = ModelArgs.from_dict(p)

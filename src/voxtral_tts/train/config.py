@@ -178,7 +178,7 @@ def dump_config(obj: Any, path: str | Path) -> None:
 LM_PRESETS: dict[str, dict[str, int]] = {
     "tiny": dict(dim=64, n_layers=2, head_dim=16, hidden_dim=128, n_heads=4, n_kv_heads=2, fm_layers=2),
     "small": dict(dim=256, n_layers=6, head_dim=32, hidden_dim=768, n_heads=8, n_kv_heads=2, fm_layers=2),
-    # The widest backbone whose model, with the default codec, still ships under 60 MB in bf16.
+    # The widest backbone whose model, with the default codec, still ships under 60 MB in bf16 (28.2 M, 56.5 MB).
     "medium": dict(dim=384, n_layers=6, head_dim=48, hidden_dim=1152, n_heads=8, n_kv_heads=2, fm_layers=2),
     "base": dict(dim=512, n_layers=12, head_dim=64, hidden_dim=1536, n_heads=8, n_kv_heads=2, fm_layers=3),
     "4b": dict(dim=3072, n_layers=26, head_dim=128, hidden_dim=9216, n_heads=32, n_kv_heads=8, fm_layers=3),
