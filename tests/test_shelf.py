@@ -63,3 +63,35 @@ def test_shelved_codec_run_resumes_elsewhere_and_never_goes_backwards(tmp_path: 
     save_state(here / "last.pt", local)
     assert shelf.restore(here, "codec", store) == 1
     assert load_state(here / "last.pt")["config"]["run"]["out_dir"] == "/elsewhere"
+
+
+def test_shelved_frames_unpack_only_where_missing(tmp_path: Path) -> None:
+    import numpy as np
+
+    from voxtral_tts.data.frames import read_frames, write_frames
+
+    shelf = load()
+    here, there, store = tmp_path / "here", tmp_path / "there", tmp_path / "shelf"
+    store.mkdir()
+    rng = np.random.default_rng(0)
+    clips = [(rng.integers(2, 23, size=(5 + i, 37)).astype(np.int16), f"text {i}", "spk", "en") for i in range(3)]
+    for name in shelf.FRAMES:
+        write_frames(here / name, clips)
+    shelf.save_frames(here, store)
+    assert shelf.restore_frames(there, store) == list(shelf.FRAMES)
+    for name in shelf.FRAMES:
+        back = list(read_frames(there / name))
+        assert [t for _, t, _, _ in back] == [t for _, t, _, _ in clips]
+        assert all(np.array_equal(a, b[0]) for a, b in zip((c for c, *_ in back), clips, strict=True))
+    # A folder that is there already is this machine's, possibly newer: never overwritten.
+    (there / shelf.FRAMES[0] / "index.jsonl").write_text("")
+    assert shelf.restore_frames(there, store) == []
+    assert (there / shelf.FRAMES[0] / "index.jsonl").read_text() == ""
+    # Half-encoded frames are not shelved.
+    (here / shelf.FRAMES[1] / "index.jsonl").unlink()
+    try:
+        shelf.save_frames(here, store)
+    except SystemExit as e:
+        assert "index.jsonl" in str(e)
+    else:
+        raise AssertionError("shelved a folder with no index")

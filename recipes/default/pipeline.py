@@ -646,6 +646,8 @@ def main(argv: list[str] | None = None) -> int:
     if plan.shelf is not None:  # a fresh machine, or one whose runs fell behind the committed ones
         shelf.restore(plan.codec_run, "codec", plan.shelf)
         shelf.restore(plan.lm_run, "lm", plan.shelf)
+        if plan.paths.frames.name == shelf.FRAMES[0]:
+            shelf.restore_frames(plan.paths.frames.parent, plan.shelf)
     os.environ.setdefault("PYTHONUNBUFFERED", "1")
     for name, stage in STAGES:
         t0 = time.monotonic()

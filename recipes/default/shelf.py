@@ -2,6 +2,8 @@
 
     .venv/bin/python recipes/default/shelf.py save --stage codec     # runs/default-codec -> shelf/codec.pt
     .venv/bin/python recipes/default/shelf.py restore --stage codec  # and back, if the shelf is further on
+    .venv/bin/python recipes/default/shelf.py save --stage frames    # data/default-frames{,-val} -> shelf/frames.tar.xz
+    .venv/bin/python recipes/default/shelf.py restore --stage frames # and back, where a folder is missing
     .venv/bin/python recipes/default/shelf.py show
 
 A run folder holds hundreds of MB (Adam's moments, the teacher cache) and lives on one machine. The shelf holds
@@ -10,6 +12,10 @@ the run's metrics, 21.5 MiB for the codec (its bf16 weights are 21 of them). Com
 history gains a version per commit, the tree never more than one). A run resumed from the shelf starts Adam
 afresh and re-warms its lr over `optim.rewarm_steps`, as after a GPU piece. `pipeline.py` restores from the
 shelf before it trains, whenever the shelf is ahead of the local run.
+
+The LM's frames go on the shelf too, because a fresh machine otherwise spends most of an hour synthesizing the
+corpus again before the LM can take a step: the codes are int16 and compress well (xz), and they are only valid
+for the shelved codec's encoder, which `voxtral-tts train lm` checks by fingerprint.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import tarfile
 from pathlib import Path
 from typing import Any
 
@@ -120,6 +127,45 @@ def restore(run: Path, stage: str, shelf: Path = SHELF) -> int | None:
     return adopt(run, unslim(piece), metrics, str(shelf_path(stage, shelf)))
 
 
+FRAMES = ("default-frames", "default-frames-val")
+
+
+def frames_path(shelf: Path = SHELF) -> Path:
+    return shelf / "frames.tar.xz"
+
+
+def save_frames(data: Path, shelf: Path = SHELF, names: tuple[str, ...] = FRAMES) -> Path:
+    """The frames folders under `data` (complete ones only) into one xz archive, replacing the last."""
+    for name in names:
+        if not (data / name / "index.jsonl").is_file():
+            raise SystemExit(f"{data / name}: no index.jsonl; encode the frames before shelving them")
+    dest = frames_path(shelf)
+    tmp = dest.with_name(dest.name + ".tmp")
+    with tarfile.open(tmp, "w:xz", preset=9) as tar:
+        for name in names:
+            tar.add(data / name, arcname=name)
+    tmp.replace(dest)
+    print(f"{dest}: {', '.join(names)} ({dest.stat().st_size / 2**20:.1f} MiB)", file=sys.stderr)
+    return dest
+
+
+def restore_frames(data: Path, shelf: Path = SHELF) -> list[str]:
+    """Unpack the shelved frames folders that `data` lacks; the names unpacked."""
+    src = frames_path(shelf)
+    if not src.exists():
+        return []
+    data.mkdir(parents=True, exist_ok=True)
+    with tarfile.open(src, "r:xz") as tar:
+        members = tar.getmembers()
+        tops = sorted({m.name.split("/")[0] for m in members})
+        missing = [t for t in tops if not (data / t / "index.jsonl").is_file()]
+        if missing:
+            tar.extractall(data, members=[m for m in members if m.name.split("/")[0] in missing], filter="data")
+    for name in missing:
+        print(f"{data / name}: unpacked from {src}", file=sys.stderr)
+    return missing
+
+
 def show(shelf: Path = SHELF) -> list[str]:
     import torch
 
@@ -129,15 +175,24 @@ def show(shelf: Path = SHELF) -> list[str]:
         lines.append(
             f"{path.stem}: step {s['step']}, frozen at {s.get('frozen_at', -1)}, {path.stat().st_size / 2**20:.1f} MiB"
         )
+    if frames_path(shelf).exists():
+        lines.append(f"frames: {frames_path(shelf).stat().st_size / 2**20:.1f} MiB")
     return lines or [f"{shelf}: empty"]
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("cmd", choices=["save", "restore", "show"])
-    ap.add_argument("--stage", choices=["codec", "lm"], default="codec")
+    ap.add_argument("--stage", choices=["codec", "lm", "frames"], default="codec")
     ap.add_argument("--run", type=Path, help="default: runs/default-STAGE")
+    ap.add_argument("--data", type=Path, default=ROOT / "data", help="where the frames folders live (--stage frames)")
     args = ap.parse_args(argv)
+    if args.stage == "frames" and args.cmd != "show":
+        if args.cmd == "save":
+            save_frames(args.data)
+        elif not restore_frames(args.data):
+            print(f"{args.data}: has every shelved frames folder already (or the shelf has none)", file=sys.stderr)
+        return 0
     run = args.run or ROOT / "runs" / f"default-{args.stage}"
     if args.cmd == "save":
         save(run, args.stage)
