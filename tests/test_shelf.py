@@ -95,3 +95,28 @@ def test_shelved_frames_unpack_only_where_missing(tmp_path: Path) -> None:
         assert "index.jsonl" in str(e)
     else:
         raise AssertionError("shelved a folder with no index")
+
+
+def test_shelved_recognizer_gives_the_same_phones(tmp_path: Path) -> None:
+    from voxtral_tts.train.phones import PhoneRecognizer, PhoneSet, load_recognizer, save_recognizer
+
+    shelf = load()
+    torch.manual_seed(0)
+    model = PhoneRecognizer(36, 5, 32, 1).eval()
+    best = tmp_path / "run" / "best.pt"
+    best.parent.mkdir()
+    save_recognizer(model, PhoneSet(["<blank>", "<sil>", "a", "b", "c"]), best, {"step": 7, "optim": {"big": 1}})
+    store = tmp_path / "shelf"
+    store.mkdir()
+    shelf.save_recognizer(best, store)
+    there = tmp_path / "there" / "best.pt"
+    assert shelf.restore_recognizer(there, store)
+    assert not shelf.restore_recognizer(there, store)  # never over a recogniser already there
+    back, phones, blob = load_recognizer(there)
+    assert phones.units == ["<blank>", "<sil>", "a", "b", "c"] and blob["step"] == 7 and "optim" not in blob
+    x = torch.randn(2, 16, 36)
+    lengths = torch.tensor([16, 12])
+    with torch.no_grad():
+        a, b = model(x, lengths), back(x, lengths)
+    assert a.shape == b.shape and (a - b).abs().max() < 0.1  # bf16 weights on the shelf
+    assert (a.argmax(-1) == b.argmax(-1)).float().mean() > 0.9

@@ -4,6 +4,7 @@
     .venv/bin/python recipes/default/shelf.py restore --stage codec  # and back, if the shelf is further on
     .venv/bin/python recipes/default/shelf.py save --stage frames    # data/default-frames{,-val} -> shelf/frames.tar.xz
     .venv/bin/python recipes/default/shelf.py restore --stage frames # and back, where a folder is missing
+    .venv/bin/python recipes/default/shelf.py save --stage phones    # runs/phones/best.pt -> shelf/phones.pt
     .venv/bin/python recipes/default/shelf.py show
 
 A run folder holds hundreds of MB (Adam's moments, the teacher cache) and lives on one machine. The shelf holds
@@ -166,11 +167,42 @@ def restore_frames(data: Path, shelf: Path = SHELF) -> list[str]:
     return missing
 
 
+def save_recognizer(best: Path, shelf: Path = SHELF) -> Path:
+    """A phone recogniser (phone_codes.py) in bf16, without its optimiser: what `phone_codes.py codes` needs."""
+    import torch
+
+    if not best.is_file():
+        raise SystemExit(f"{best}: no recogniser to shelve")
+    blob = torch.load(best, map_location="cpu", weights_only=False)
+    blob.pop("optim", None)
+    blob["state"] = bf16(blob["state"])
+    dest = shelf / "phones.pt"
+    torch.save(blob, dest)
+    print(f"{dest}: step {blob.get('step')} of {best} ({dest.stat().st_size / 2**20:.1f} MiB)", file=sys.stderr)
+    return dest
+
+
+def restore_recognizer(best: Path, shelf: Path = SHELF) -> bool:
+    import torch
+
+    src = shelf / "phones.pt"
+    if best.exists() or not src.exists():
+        return False
+    blob = torch.load(src, map_location="cpu", weights_only=False)
+    blob["state"] = fp32(blob["state"])
+    best.parent.mkdir(parents=True, exist_ok=True)
+    torch.save(blob, best)
+    print(f"{best}: from {src}", file=sys.stderr)
+    return True
+
+
 def show(shelf: Path = SHELF) -> list[str]:
     import torch
 
     lines = []
     for path in sorted(shelf.glob("*.pt")):
+        if path.stem == "phones":
+            continue
         s = torch.load(path, map_location="cpu", weights_only=False, mmap=True)
         lines.append(
             f"{path.stem}: step {s['step']}, frozen at {s.get('frozen_at', -1)}, {path.stat().st_size / 2**20:.1f} MiB"
@@ -183,10 +215,17 @@ def show(shelf: Path = SHELF) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("cmd", choices=["save", "restore", "show"])
-    ap.add_argument("--stage", choices=["codec", "lm", "frames"], default="codec")
+    ap.add_argument("--stage", choices=["codec", "lm", "frames", "phones"], default="codec")
     ap.add_argument("--run", type=Path, help="default: runs/default-STAGE")
     ap.add_argument("--data", type=Path, default=ROOT / "data", help="where the frames folders live (--stage frames)")
     args = ap.parse_args(argv)
+    if args.stage == "phones" and args.cmd != "show":
+        best = (args.run or ROOT / "runs" / "phones") / "best.pt"
+        if args.cmd == "save":
+            save_recognizer(best)
+        elif not restore_recognizer(best):
+            print(f"{best}: there already (or the shelf has none); nothing to do", file=sys.stderr)
+        return 0
     if args.stage == "frames" and args.cmd != "show":
         if args.cmd == "save":
             save_frames(args.data)
