@@ -30,6 +30,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
+import torch.nn.functional as F
 from torch import nn
 
 from ..config import N_AUDIO_SPECIALS
@@ -122,17 +123,37 @@ class PhoneRecognizer(nn.Module):
         self.inp = nn.Sequential(
             nn.Conv1d(bands, dim, 5, padding=2), nn.GELU(), nn.Conv1d(dim, dim, 5, padding=2), nn.GELU()
         )
-        layer = nn.TransformerEncoderLayer(dim, heads, 4 * dim, dropout=0.1, batch_first=True, norm_first=True)
-        self.body = nn.TransformerEncoder(layer, layers, enable_nested_tensor=False)
+        self.body = nn.ModuleList(_Block(dim, heads) for _ in range(layers))
         self.out = nn.Sequential(nn.LayerNorm(dim), nn.Linear(dim, n_units))
 
     def forward(self, x: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
         """x [B, T, bands], lengths [B] -> log-probs [B, T, n_units]."""
         T = x.shape[1]
         h = self.inp(x.transpose(1, 2)).transpose(1, 2) + _sinusoid(T, self.config["dim"], x.device)
-        pad = torch.arange(T, device=x.device)[None] >= lengths[:, None]
-        h = self.body(h, src_key_padding_mask=pad)
+        keep = (torch.arange(T, device=x.device)[None] < lengths[:, None])[:, None, None, :]
+        for block in self.body:
+            h = block(h, keep)
         return self.out(h).float().log_softmax(-1)
+
+
+class _Block(nn.Module):
+    """Pre-norm attention and MLP. Not nn.TransformerEncoderLayer: on this CPU its training path took 2.3 s for
+    what fused attention does in 0.16 s (24 clips of 880 sub-frames), which made the recogniser a 10-hour job."""
+
+    def __init__(self, dim: int, heads: int, dropout: float = 0.1) -> None:
+        super().__init__()
+        self.heads = heads
+        self.norm1, self.norm2 = nn.LayerNorm(dim), nn.LayerNorm(dim)
+        self.qkv, self.proj = nn.Linear(dim, 3 * dim), nn.Linear(dim, dim)
+        self.mlp = nn.Sequential(nn.Linear(dim, 4 * dim), nn.GELU(), nn.Linear(4 * dim, dim))
+        self.drop = nn.Dropout(dropout)
+
+    def forward(self, h: torch.Tensor, keep: torch.Tensor) -> torch.Tensor:
+        B, T, D = h.shape
+        q, k, v = self.qkv(self.norm1(h)).view(B, T, 3, self.heads, D // self.heads).permute(2, 0, 3, 1, 4)
+        a = F.scaled_dot_product_attention(q, k, v, attn_mask=keep).transpose(1, 2).reshape(B, T, D)
+        h = h + self.drop(self.proj(a))
+        return h + self.drop(self.mlp(self.norm2(h)))
 
 
 def _sinusoid(T: int, dim: int, device: torch.device) -> torch.Tensor:
