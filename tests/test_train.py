@@ -940,3 +940,20 @@ def test_held_out_losses_of_several_runs_share_one_figure(tmp_path: Path) -> Non
     (tmp_path / "c" / "metrics.jsonl").write_text(json.dumps({"step": 1, "ce": 5.0}) + "\n")  # no held-out losses
     with pytest.raises(VoxtralError, match=r"c \(val_fm\)"):
         plot_compare([tmp_path / "a", tmp_path / "c"], tmp_path / "cmp2.png")
+
+
+def test_precision_auto_follows_the_hardware_and_emulated_bf16_warns(monkeypatch) -> None:
+    import pytest
+
+    from voxtral_tts.train import loop
+
+    cpu = torch.device("cpu")
+    for native in (True, False):
+        monkeypatch.setattr(loop, "cpu_has_bf16", lambda native=native: native)
+        assert loop.resolve_precision("auto", cpu) == ("bf16" if native else "fp32")
+        assert loop.resolve_precision("fp32", cpu) == "fp32"
+    assert loop.resolve_precision("auto", torch.device("cuda")) == "bf16"
+    with pytest.warns(UserWarning, match="emulated"):
+        assert loop.resolve_precision("bf16", cpu) == "bf16"  # asked for explicitly: kept, but said
+    with pytest.raises(ValueError, match="fp32, bf16 or auto"):
+        loop.resolve_precision("fp16", cpu)

@@ -203,7 +203,7 @@ def cmd_run(args) -> int:
         cfg.data.manifest = str(bundle / "manifest.jsonl")
     cfg.run.out_dir = str(run_dir)
     cfg.run.device = args.device
-    cfg.run.precision = "bf16" if args.device.startswith("cuda") else "fp32"
+    cfg.run.precision = "auto"
     cfg.run.max_minutes = args.minutes
     cfg.run.threads = 0
     if (bundle / "state.pt").exists() and not (run_dir / "last.pt").exists():

@@ -369,13 +369,14 @@ def stage_gate(plan: Plan) -> bool:
 def decoder_sets(plan: Plan) -> list[str]:
     """Phase 2's settings. On a GPU, the config's (the discriminator from `loss.disc_start`). On a CPU, where
     a discriminator step costs ~40x a plain one (docs/benchmarks.md), the decoder trains on the
-    reconstruction losses alone, in bf16 (5.45 against 4.31 steps/s on the 2-core box); a later GPU piece
+    reconstruction losses alone, in bf16 where the CPU does it natively (5.45 against 4.31 steps/s on the Zen 4
+    2-core box; an AVX2-only one emulates bf16 and gets fp32); a later GPU piece
     can still add the adversarial part. `--codec-set` overrides either."""
     sets = codec_sets(plan)
     if on_gpu():
         return sets
     end = steps_wanted(plan.codec_config, sets)
-    return [sets[0], f"loss.disc_start={end}", "run.precision=bf16", *sets[1:]]
+    return [sets[0], f"loss.disc_start={end}", "run.precision=auto", *sets[1:]]
 
 
 def stage_decoder(plan: Plan) -> bool:

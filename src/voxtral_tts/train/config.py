@@ -29,7 +29,7 @@ class RunConfig:
     seed: int = 0
     log_every: int = 10
     ckpt_every: int = 200
-    precision: str = "fp32"  # fp32 | bf16 (autocast; for GPUs)
+    precision: str = "fp32"  # fp32 | bf16 (autocast) | auto (bf16 where the hardware does it natively)
     device: str = "auto"  # auto | cpu | cuda
     fsdp: bool = False  # shard the model across ranks (for the 4B size) instead of replicating it
     threads: int = 0  # CPU threads per process; 0 leaves torch's default

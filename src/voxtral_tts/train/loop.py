@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import gc
 import json
 import math
@@ -10,6 +11,7 @@ import random
 import signal
 import sys
 import time
+import warnings
 from collections.abc import Callable
 from contextlib import nullcontext
 from pathlib import Path
@@ -92,11 +94,37 @@ class Dist:
             dist.destroy_process_group()
 
 
+@functools.cache
+def cpu_has_bf16() -> bool:
+    """Whether this CPU does bf16 arithmetic natively (AVX512-BF16 or AMX). Without it, bf16 autocast is
+    emulated: the default LM's step took 25-36 s instead of 2.1 s in fp32 on an AVX2-only EPYC."""
+    try:
+        flags = Path("/proc/cpuinfo").read_text()
+    except OSError:  # not Linux: trust the build's own report
+        return torch.backends.cpu.get_cpu_capability() in ("AVX512_BF16", "AMX")
+    return "avx512_bf16" in flags or "amx_bf16" in flags
+
+
+def resolve_precision(precision: str, device: torch.device) -> str:
+    """`auto`: bf16 on a GPU or a CPU with native bf16, else fp32. An explicit bf16 on a CPU that only
+    emulates it is kept, with a warning, since it is an order of magnitude slower there."""
+    if precision not in ("fp32", "bf16", "auto"):
+        raise ValueError(f"precision must be fp32, bf16 or auto, got {precision!r}")
+    native = device.type != "cpu" or cpu_has_bf16()
+    if precision == "auto":
+        return "bf16" if native else "fp32"
+    if precision == "bf16" and not native:
+        warnings.warn(  # once per run: the default filter shows a location's first warning only
+            "run.precision=bf16 on a CPU without native bf16 (no avx512_bf16/amx_bf16) is emulated and about 10x "
+            "slower than fp32; set run.precision=auto or fp32",
+            stacklevel=2,
+        )
+    return precision
+
+
 def autocast(run: RunConfig, device: torch.device):
-    if run.precision == "bf16":
+    if resolve_precision(run.precision, device) == "bf16":
         return torch.autocast(device_type=device.type, dtype=torch.bfloat16)
-    if run.precision != "fp32":
-        raise ValueError(f"precision must be fp32 or bf16, got {run.precision!r}")
     return nullcontext()
 
 
