@@ -201,9 +201,12 @@ def show(shelf: Path = SHELF) -> list[str]:
 
     lines = []
     for path in sorted(shelf.glob("*.pt")):
-        if path.stem == "phones":
-            continue
         s = torch.load(path, map_location="cpu", weights_only=False, mmap=True)
+        if path.stem == "phones":  # a recogniser, not a training checkpoint
+            lines.append(
+                f"phones: step {s.get('step')}, held-out PER {s.get('per', {}).get('all')} %, {path.stat().st_size / 2**20:.1f} MiB"
+            )
+            continue
         lines.append(
             f"{path.stem}: step {s['step']}, frozen at {s.get('frozen_at', -1)}, {path.stat().st_size / 2**20:.1f} MiB"
         )
