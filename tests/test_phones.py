@@ -133,3 +133,37 @@ def test_recognizer_learns_phones_that_are_in_the_envelope():
             agree, frames = agree + (path == truth).sum(), frames + len(truth)
     assert errors / total < 0.1
     assert agree / frames > 0.85
+
+
+@needs_espeak
+def test_codes_command_swaps_only_the_semantic_column(tmp_path, monkeypatch):
+    from conftest import load_script
+
+    from voxtral_tts.data.frames import CodeStore, write_frames
+    from voxtral_tts.train.phones import save_recognizer
+
+    pc = load_script("recipes/default/phone_codes.py")
+    monkeypatch.setattr(pc, "SHARD_CLIPS", 2)  # several shards from five clips
+    rng = np.random.default_rng(0)
+    texts = ["Hello world.", "Good morning, friends.", "Cats sleep.", "One two three.", "The sun is warm."]
+    clips = [(rng.integers(2, 23, size=(12 + 3 * i, 1 + 4 * 36)).astype(np.int16), t, "spk", "en") for i, t in enumerate(texts)]  # fmt: skip
+    write_frames(tmp_path / "frames", clips)
+    units = pc.units_of(CodeStore(tmp_path / "frames"))
+    torch.manual_seed(0)
+    phones = PhoneSet.build(units)
+    save_recognizer(PhoneRecognizer(36, len(phones.units), 32, 1), phones, tmp_path / "rec.pt", {"step": 1})
+    pc.main(["codes", "--recognizer", str(tmp_path / "rec.pt"), "--frames", str(tmp_path / "frames"),
+             "--out", str(tmp_path / "phone"), "--size", "16"])  # fmt: skip
+    out = CodeStore(tmp_path / "phone")
+    assert len({it["shard"] for it in out.items}) == 3
+    for i, (codes, text, _, _) in enumerate(clips):
+        new = np.asarray(out.codes(i))
+        assert out.items[i]["text"] == text and new.shape == codes.shape
+        assert np.array_equal(new[:, 1:], codes[:, 1:])  # the acoustic values are untouched
+        assert new[:, 0].min() >= N_AUDIO_SPECIALS and new[:, 0].max() < N_AUDIO_SPECIALS + 16
+    # Held-out frames reuse the training table, so a code means the same pair in both.
+    table = tmp_path / "phone" / "phone_codes.json"
+    pc.main(["codes", "--recognizer", str(tmp_path / "rec.pt"), "--frames", str(tmp_path / "frames"),
+             "--out", str(tmp_path / "again"), "--table", str(table)])  # fmt: skip
+    again = CodeStore(tmp_path / "again")
+    assert all(np.array_equal(again.codes(i), out.codes(i)) for i in range(len(clips)))

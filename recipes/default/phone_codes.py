@@ -53,6 +53,7 @@ from voxtral_tts.train.phones import (  # noqa: E402
 )
 
 SUBFRAMES = 4  # the pinned codec's envelope: 4 sub-frames x 36 bands a frame
+SHARD_CLIPS = 512
 
 
 def units_of(store: CodeStore, cache: Path | None = None) -> list[list[str]]:
@@ -103,7 +104,7 @@ def per_by_language(model: PhoneRecognizer, store: CodeStore, targets: list[list
     model.train()
     out = {lang: round(100 * e / max(n, 1), 1) for lang, (e, n) in sorted(errs.items())}
     tot = np.array(list(errs.values())).sum(0)
-    out["all"] = round(100 * tot[0] / max(tot[1], 1), 1)
+    out["all"] = round(float(100 * tot[0] / max(tot[1], 1)), 1)
     return out
 
 
@@ -227,11 +228,11 @@ def cmd_codes(a: argparse.Namespace) -> None:
             codes[t, 0] = pair_code(p, table) + N_AUDIO_SPECIALS
             hits, total = hits + (p in table), total + 1
         items.append((item["id"], codes, [0, 0]))
-        rows.append(item)
-        if len(items) == 512 or i == len(store) - 1:
+        if len(items) == SHARD_CLIPS or i == len(store) - 1:
             where = write_shard(out, shard, items)
-            for r in rows:
-                r.update(shard=where[r["id"]]["shard"], start=where[r["id"]]["start"])
+            for j in range(i + 1 - len(items), i + 1):
+                loc = where[store.items[j]["id"]]
+                rows.append({**store.items[j], "shard": loc["shard"], "start": loc["start"]})
             shard, items = shard + 1, []
     (out / INDEX).write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
     pairs_sorted = sorted(table, key=table.get)
@@ -249,7 +250,7 @@ def cmd_codes(a: argparse.Namespace) -> None:
     )
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = p.add_subparsers(dest="cmd", required=True)
     t = sub.add_parser("train")
@@ -277,7 +278,7 @@ def main() -> None:
     c.add_argument("--table", default="", help="phone_codes.json of the training frames (for held-out frames)")
     c.add_argument("--size", type=int, default=2048, help="codes: the semantic codebook's size")
     c.add_argument("--threads", type=int, default=2)
-    a = p.parse_args()
+    a = p.parse_args(argv)
     {"train": cmd_train, "per": cmd_per, "codes": cmd_codes}[a.cmd](a)
 
 
