@@ -89,7 +89,7 @@ def make_plan(pipe, tmp_path: Path, codec_set: list[str] | None = None):
     )  # fmt: skip
 
 
-def test_decoder_phase_on_a_cpu_drops_the_discriminator_and_trains_in_bf16(tmp_path: Path, monkeypatch) -> None:
+def test_decoder_phase_on_a_cpu_drops_the_discriminator_and_takes_bf16_where_native(tmp_path: Path, monkeypatch) -> None:
     pipe = load()
     monkeypatch.setattr(pipe, "on_gpu", lambda: False)
     plan = make_plan(pipe, tmp_path)
@@ -97,7 +97,7 @@ def test_decoder_phase_on_a_cpu_drops_the_discriminator_and_trains_in_bf16(tmp_p
 
     end = load_config(CodecConfig, plan.codec_config, []).run.steps  # the recipe's run length: no step is adversarial
     sets = pipe.decoder_sets(plan)
-    assert sets[0].startswith("data.manifest=") and f"loss.disc_start={end}" in sets and "run.precision=bf16" in sets
+    assert sets[0].startswith("data.manifest=") and f"loss.disc_start={end}" in sets and "run.precision=auto" in sets
     mine = pipe.decoder_sets(make_plan(pipe, tmp_path, ["loss.disc_start=100", "run.steps=500"]))
     assert mine.index("loss.disc_start=100") > mine.index("loss.disc_start=500")  # the user's setting comes last
     monkeypatch.setattr(pipe, "on_gpu", lambda: True)
