@@ -137,8 +137,9 @@ class PhoneRecognizer(nn.Module):
 
 
 class _Block(nn.Module):
-    """Pre-norm attention and MLP. Not nn.TransformerEncoderLayer: on this CPU its training path took 2.3 s for
-    what fused attention does in 0.16 s (24 clips of 880 sub-frames), which made the recogniser a 10-hour job."""
+    """Pre-norm attention and MLP, on fused attention. Not nn.TransformerEncoderLayer: in training mode (attention
+    dropout) it takes the unfused path, and the whole recogniser's forward took 14.8 s with it against 2.7 s with
+    this block (24 clips of 880 sub-frames, fp32, the 2-core AVX2 box)."""
 
     def __init__(self, dim: int, heads: int, dropout: float = 0.1) -> None:
         super().__init__()
