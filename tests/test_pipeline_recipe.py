@@ -89,7 +89,9 @@ def make_plan(pipe, tmp_path: Path, codec_set: list[str] | None = None):
     )  # fmt: skip
 
 
-def test_decoder_phase_on_a_cpu_drops_the_discriminator_and_takes_bf16_where_native(tmp_path: Path, monkeypatch) -> None:
+def test_decoder_phase_on_a_cpu_drops_the_discriminator_and_takes_bf16_where_native(
+    tmp_path: Path, monkeypatch
+) -> None:
     pipe = load()
     monkeypatch.setattr(pipe, "on_gpu", lambda: False)
     plan = make_plan(pipe, tmp_path)
