@@ -35,18 +35,10 @@ from torch import nn
 
 from ..config import N_AUDIO_SPECIALS
 from ..errors import VoxtralError
+from ..eval.engines import EspeakNG
 
-ESPEAK_VOICES = {
-    "en": "en-us",
-    "fr": "fr-fr",
-    "de": "de",
-    "es": "es",
-    "it": "it",
-    "pt": "pt-br",
-    "nl": "nl",
-    "ar": "ar",
-    "hi": "hi",
-}
+# One table of espeak-ng voices per language, the eval engine's (its "fr" is espeak-ng's fr-fr voice).
+ESPEAK_VOICES = EspeakNG.voices
 BLANK, SIL = "<blank>", "<sil>"
 _SWITCH = re.compile(r"\([a-z-]+\)")  # espeak-ng's language-switch marks: "(en)"
 _STRESS = re.compile(r"[ˈˌ]")
