@@ -943,8 +943,6 @@ def test_held_out_losses_of_several_runs_share_one_figure(tmp_path: Path) -> Non
 
 
 def test_precision_auto_follows_the_hardware_and_emulated_bf16_warns(monkeypatch) -> None:
-    import pytest
-
     from voxtral_tts.train import loop
 
     cpu = torch.device("cpu")

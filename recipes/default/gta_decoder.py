@@ -192,7 +192,6 @@ def train(
     if saved:
         opt.load_state_dict(saved["opt"])
         step, log = saved["step"], saved["log"]
-        table.data.copy_(saved["codec"]["quantizer.semantic_codebook.embedding_sum"])
     rng = random.Random(step)
     usable = [k for k, c in enumerate(clips.codes) if len(c) >= SEGMENT]
     t0, start, recent = time.time(), step, []
@@ -305,6 +304,7 @@ def judge(
     codec.eval()
     _, old = load_model(model_dir)  # the shipped codec's decoder and semantic codebook
     old_codec = old.codec.float().eval()
+    old_table = old_codec.quantizer.semantic_codebook.codebook
     old_codes = None
     if old_frames:
         _, old_items = frame_items(old_frames)
@@ -344,7 +344,6 @@ def judge(
                 "free": voice(codec, table, free[:, 0], free[:, 1:]) if len(free) else np.zeros(1920, "float32"),
             }
             if old_codes is not None:
-                old_table = old_codec.quantizer.semantic_codebook.codebook
                 variants["old decoder: old codes + LM acoustic"] = voice(
                     old_codec, old_table, old_codes[k][:, 0], clips.lm[k]
                 )
