@@ -12,7 +12,7 @@ from voxtral_tts.config import ModelArgs
 from voxtral_tts.model import VoxtralModel
 from voxtral_tts.model.acoustic import TimeEmbedding
 from voxtral_tts.model.codec import CausalConv1d, CausalConvTranspose1d, alibi_slopes, local_alibi_attention
-from voxtral_tts.model.layers import Attention, Rope
+from voxtral_tts.model.layers import Attention, RMSNorm, Rope
 from voxtral_tts.model.quantizers import fsq_levels, fsq_values
 from voxtral_tts.tiny import TINY_PARAMS, randomize
 
@@ -35,15 +35,16 @@ def test_rope_rotates_interleaved_pairs_like_a_complex_product() -> None:
     torch.testing.assert_close(rope(x, pos).double(), expected, atol=1e-5, rtol=0)
 
 
-def test_gqa_shares_each_kv_head_with_consecutive_query_heads() -> None:
+@pytest.mark.parametrize("length", [3, 6])  # 3 takes the short-sequence matmul path, 6 the fused kernel
+def test_gqa_shares_each_kv_head_with_consecutive_query_heads(length: int) -> None:
     torch.manual_seed(0)
     attn = Attention(dim=16, n_heads=4, n_kv_heads=2, head_dim=8)
-    x = torch.randn(2, 6, 16)
-    q = attn.wq(x).view(2, 6, 4, 8).transpose(1, 2)
-    k = attn.wk(x).view(2, 6, 2, 8).transpose(1, 2).repeat_interleave(2, dim=1)
-    v = attn.wv(x).view(2, 6, 2, 8).transpose(1, 2).repeat_interleave(2, dim=1)
+    x = torch.randn(2, length, 16)
+    q = attn.wq(x).view(2, length, 4, 8).transpose(1, 2)
+    k = attn.wk(x).view(2, length, 2, 8).transpose(1, 2).repeat_interleave(2, dim=1)
+    v = attn.wv(x).view(2, length, 2, 8).transpose(1, 2).repeat_interleave(2, dim=1)
     w = (q @ k.transpose(-1, -2) / math.sqrt(8)).softmax(-1)
-    expected = attn.wo((w @ v).transpose(1, 2).reshape(2, 6, 32))
+    expected = attn.wo((w @ v).transpose(1, 2).reshape(2, length, 32))
     torch.testing.assert_close(attn(x), expected, atol=1e-5, rtol=1e-5)
 
 
@@ -139,6 +140,24 @@ def test_code_embedding_is_a_sum_with_offsets(model: VoxtralModel) -> None:
     expected = sum(table[offsets[k] + codes[:, k]] for k in range(37))
     torch.testing.assert_close(model.embed_frames(codes), expected, atol=1e-5, rtol=1e-5)
     assert table.shape[0] == 896  # 66 + 36*23 = 894, padded to a multiple of 128
+
+
+def test_code_embedding_bag_sum_matches_the_gather_in_value_and_gradient(model: VoxtralModel) -> None:
+    # The fp32 path sums with embedding_bag (no [..., 37, dim] gather); training must see the same gradient.
+    emb = model.audio_embeddings
+    codes = torch.randint(2, 23, (2, 5, 37))
+    codes[..., 0] = torch.randint(2, 66, (2, 5))
+    weight = emb.embeddings.weight
+    upstream = torch.randn(2, 5, weight.shape[1])
+    out = emb(codes)
+    (grad,) = torch.autograd.grad((out * upstream).sum(), weight)
+    offsets = torch.tensor(emb.offsets)
+    gathered = weight[codes + offsets].sum(dim=-2)
+    (grad_ref,) = torch.autograd.grad((gathered * upstream).sum(), weight)
+    assert out.shape == (2, 5, weight.shape[1])
+    torch.testing.assert_close(out, gathered, atol=1e-5, rtol=1e-5)
+    torch.testing.assert_close(grad, grad_ref, atol=1e-5, rtol=1e-5)
+    assert grad[offsets[1] + 2 :].abs().sum() > 0  # acoustic rows are reached, not only the semantic ones
 
 
 def test_alibi_slopes_are_the_upstream_geometric_series() -> None:
@@ -245,3 +264,16 @@ def test_istft_head_is_causal_and_chunkable() -> None:
     later = frames.clone()
     later[30] = 7
     assert torch.equal(decode_frames(m.codec, later, chunk=1000)[: 30 * 1920], whole[: 30 * 1920])
+
+
+def test_rms_norm_keeps_bf16_activations_bf16_with_an_fp32_gain() -> None:
+    # bf16 autocast training keeps fp32 master weights; the norm must not promote the stream back to fp32.
+    norm = RMSNorm(8, 1e-5)
+    with torch.no_grad():
+        norm.weight.copy_(torch.linspace(0.5, 2.0, 8))
+    x = torch.randn(3, 8)
+    expected = x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + 1e-5) * norm.weight
+    torch.testing.assert_close(norm(x), expected)
+    out = norm(x.bfloat16())
+    assert out.dtype == torch.bfloat16
+    torch.testing.assert_close(out.float(), expected, atol=0.05, rtol=0.02)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import torch
+import torch.nn.functional as F
 from torch import nn
 
 from ..config import AudioModelArgs
@@ -24,4 +25,12 @@ class AudioCodeEmbedding(nn.Module):
         # (graph capture warms up first, so this exists before capturing).
         if self._offsets.device != codes.device or self._offsets.numel() != len(self.offsets):
             self._offsets = torch.tensor(self.offsets, device=codes.device)
-        return self.embeddings(codes + self._offsets.to(codes.dtype)).sum(dim=-2)
+        rows = codes + self._offsets.to(codes.dtype)
+        weight = self.embeddings.weight
+        if weight.dtype == torch.float32 and (codes.device.type == "cpu" or torch.is_grad_enabled()):
+            # A bag sum never materialises the [..., n_codebooks, dim] gather: with 145 codebooks that made
+            # the embedding 6x slower, forward and backward, than the backbone layer it feeds (LM training on
+            # the CPU). bf16 tables keep the gather, whose sum accumulates in fp32, and so do CUDA graphs.
+            flat = F.embedding_bag(rows.reshape(-1, rows.shape[-1]), weight, mode="sum")
+            return flat.reshape(*rows.shape[:-1], weight.shape[1])
+        return self.embeddings(rows).sum(dim=-2)

@@ -17,7 +17,9 @@ class RMSNorm(nn.Module):
         # Normalise in fp32 even for bf16 activations, as mistral-inference does.
         xf = x.float()
         y = xf * torch.rsqrt(xf.pow(2).mean(-1, keepdim=True) + self.eps)
-        return y.type_as(x) * self.weight
+        # The gain in x's dtype: under bf16 autocast the fp32 master weight would otherwise promote every
+        # activation after a norm back to fp32 (a cast per linear, and fp32 elementwise work).
+        return y.type_as(x) * self.weight.to(x.dtype)
 
 
 class FeedForward(nn.Module):
@@ -64,6 +66,17 @@ class Rope:
         x0, x1 = xf[..., 0], xf[..., 1]
         out = torch.stack((x0 * cos - x1 * sin, x0 * sin + x1 * cos), dim=-1)
         return out.flatten(-2).type_as(x)
+
+
+def short_attention(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor) -> torch.Tensor:
+    """Unmasked attention over a few tokens (the acoustic transformer's 3) as plain matmuls. q: [B, H, S, D];
+    k, v: [B, H_kv, S, D], each KV head shared by H / H_kv consecutive query heads. The fused CPU kernels
+    are built for long sequences: on 3 tokens their backward took a quarter of an LM training step."""
+    if k.shape[1] != q.shape[1]:
+        k = k.repeat_interleave(q.shape[1] // k.shape[1], dim=1)
+        v = v.repeat_interleave(q.shape[1] // v.shape[1], dim=1)
+    scores = (q @ k.transpose(-1, -2)) * q.shape[-1] ** -0.5
+    return scores.float().softmax(dim=-1).to(v.dtype) @ v
 
 
 class KVCache:
@@ -137,14 +150,17 @@ class Attention(nn.Module):
             keys, values = k_cache[:, :, :kv_len], v_cache[:, :, :kv_len]
         else:
             keys, values = k.transpose(1, 2), v.transpose(1, 2)
-        out = F.scaled_dot_product_attention(
-            q.transpose(1, 2),
-            keys,
-            values,
-            attn_mask=mask,
-            is_causal=causal and mask is None,
-            enable_gqa=self.n_heads != self.n_kv_heads,
-        )
+        if mask is None and not causal and S <= 4:
+            out = short_attention(q.transpose(1, 2), keys, values)
+        else:
+            out = F.scaled_dot_product_attention(
+                q.transpose(1, 2),
+                keys,
+                values,
+                attn_mask=mask,
+                is_causal=causal and mask is None,
+                enable_gqa=self.n_heads != self.n_kv_heads,
+            )
         return self.wo(out.transpose(1, 2).reshape(B, S, self.n_heads * self.head_dim))
 
 
