@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from conftest import load_script
 
+from voxtral_tts.errors import VoxtralError
+
 
 def write_metrics(path: Path, rows: list[dict]) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -32,12 +34,14 @@ def test_held_out_points_skip_training_rows_and_keep_a_resumed_steps_last_value(
     prog = load_script("recipes/default/lm_progress.py")
     rows = [{"step": 999, "fm": 0.5}, {"step": 1000, "val_fm": 0.30}, {"step": 1000, "val_fm": 0.29},
             {"step": 2000, "val_fm": 0.27, "val_ce": 4.0}]  # fmt: skip
-    metrics = write_metrics(tmp_path / "m.jsonl", rows)
-    assert prog.held_out(metrics) == [(1000, 0.29), (2000, 0.27)]
-    assert prog.held_out(metrics, "val_ce") == [(2000, 4.0)]
-    (tmp_path / "bad.jsonl").write_text('{"step": 1, "val_fm": 0.3}\n{oops\n')
-    with pytest.raises(SystemExit, match=r"bad.jsonl:2: not JSON"):
-        prog.held_out(tmp_path / "bad.jsonl")
+    write_metrics(tmp_path / "run" / "metrics.jsonl", rows)
+    assert prog.held_out(tmp_path / "run") == [(1000, 0.29), (2000, 0.27)]
+    assert prog.held_out(tmp_path / "run", "val_ce") == [(2000, 4.0)]
+    write_metrics(tmp_path / "torn" / "metrics.jsonl", [{"step": 1, "val_fm": 0.3}])
+    with (tmp_path / "torn" / "metrics.jsonl").open("a") as f:
+        f.write('{"step": 2, "val_f')  # a run killed mid-write
+    with pytest.raises(VoxtralError, match=r"torn/metrics.jsonl:2: not JSON"):
+        prog.held_out(tmp_path / "torn")
 
 
 def test_main_writes_the_plot_and_says_when_there_is_too_little_to_fit(tmp_path: Path, capsys) -> None:
@@ -52,3 +56,5 @@ def test_main_writes_the_plot_and_says_when_there_is_too_little_to_fit(tmp_path:
     assert (run / "progress.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert prog.main(["--run", str(run), "--from-step", "3000"]) == 1
     assert "two held-out points or more" in capsys.readouterr().err
+    assert prog.main(["--run", str(tmp_path / "nothing")]) == 1
+    assert "no metrics" in capsys.readouterr().err

@@ -13,29 +13,23 @@ the metrics file and costs no training time.
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import sys
 from pathlib import Path
 
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "src"))
+
+from voxtral_tts.errors import VoxtralError  # noqa: E402
+from voxtral_tts.train.plot import pyplot, read_metrics  # noqa: E402
+
 TARGET = 0.12
 
 
-def held_out(metrics: Path, key: str = "val_fm") -> list[tuple[int, float]]:
+def held_out(run: Path, key: str = "val_fm") -> list[tuple[int, float]]:
     """(step, value) of every held-out evaluation in a run's metrics.jsonl, the last one kept where a resumed
     run logged a step twice."""
-    if not metrics.exists():
-        raise SystemExit(f"{metrics}: no metrics file (train the run first, or restore it from the shelf)")
-    rows: dict[int, float] = {}
-    for n, line in enumerate(metrics.read_text().splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as e:
-            raise SystemExit(f"{metrics}:{n}: not JSON ({e.msg})") from None
-        if key in row:
-            rows[int(row["step"])] = float(row[key])
+    rows = {int(r["step"]): float(r[key]) for r in read_metrics(run) if key in r}
     return sorted(rows.items())
 
 
@@ -62,11 +56,7 @@ def steps_to(target: float, a: float, b: float) -> float | None:
 
 def plot(points: list[tuple[int, float]], fit: tuple[float, float], target: float, reach: float | None, out: Path,
          title: str) -> Path:  # fmt: skip
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
+    plt = pyplot()
     a, b = fit
     fig, ax = plt.subplots(figsize=(7, 4))
     ax.plot([s for s, _ in points], [v for _, v in points], "o-", color="tab:green", label="held-out flow loss")
@@ -97,7 +87,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--target", type=float, default=TARGET)
     ap.add_argument("--out", type=Path, help="the PNG (default: <run>/progress.png)")
     args = ap.parse_args(argv)
-    points = held_out(args.run / "metrics.jsonl")
+    try:
+        points = held_out(args.run)
+    except VoxtralError as e:
+        print(e, file=sys.stderr)
+        return 1
     used = [(s, v) for s, v in points if s >= args.from_step]
     try:
         a, b = fit_log_linear(used)

@@ -31,7 +31,14 @@ def read_metrics(run_dir: Path) -> list[dict]:
     log = run_dir / "metrics.jsonl"
     if not log.exists():
         raise VoxtralError(f"{log}: no metrics to plot")
-    return [json.loads(line) for line in log.read_text().splitlines() if line.strip()]
+    rows = []
+    for n, line in enumerate(log.read_text().splitlines(), 1):
+        if line.strip():
+            try:
+                rows.append(json.loads(line))
+            except json.JSONDecodeError as e:  # a run killed mid-write leaves a torn last line
+                raise VoxtralError(f"{log}:{n}: not JSON ({e.msg})") from None
+    return rows
 
 
 def pyplot():
