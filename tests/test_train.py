@@ -955,3 +955,20 @@ def test_precision_auto_follows_the_hardware_and_emulated_bf16_warns(monkeypatch
         assert loop.resolve_precision("bf16", cpu) == "bf16"  # asked for explicitly: kept, but said
     with pytest.raises(ValueError, match="fp32, bf16 or auto"):
         loop.resolve_precision("fp16", cpu)
+
+
+def test_progress_gives_the_pieces_eta_when_the_invocation_stops_early(capsys) -> None:
+    from voxtral_tts.train.loop import Progress
+
+    piece = Progress(total=300_000, start=0, log_path=None, every=1, stop=1_000)
+    piece.t0 -= 10.0  # as if 10 s had passed: 50 steps at 5 steps/s
+    piece.update(50, {"loss": 1.0})
+    line = capsys.readouterr().err
+    assert "ETA 3m10s to step 1000" in line  # 950 steps at 5/s, not the 60,000 s left of the run
+    assert "run 16h39m50s" in line
+
+    whole = Progress(total=1_000, start=0, log_path=None, every=1, stop=1_000)
+    whole.t0 -= 10.0
+    whole.update(50, {"loss": 1.0})
+    line = capsys.readouterr().err
+    assert "ETA 3m10s" in line and "to step" not in line

@@ -178,10 +178,23 @@ def load_state(path: Path, map_location: str | torch.device = "cpu", mmap: bool 
 
 
 class Progress:
-    """One status line per `every` steps with rate and ETA on stderr; every metric also to metrics.jsonl."""
+    """One status line per `every` steps with rate and ETA on stderr; every metric also to metrics.jsonl.
 
-    def __init__(self, total: int, start: int, log_path: Path | None, every: int, enabled: bool = True) -> None:
+    `stop` is where this invocation ends when that is before `total` (`run.stop_at`, a piece of a long
+    run): the ETA is then the piece's, with the whole run's beside it, since a piece's ETA is what the
+    person watching waits for."""
+
+    def __init__(
+        self,
+        total: int,
+        start: int,
+        log_path: Path | None,
+        every: int,
+        enabled: bool = True,
+        stop: int | None = None,
+    ) -> None:
         self.total, self.start, self.every = total, start, max(1, every)
+        self.stop = stop if stop is not None and stop < total else None
         self.enabled = enabled
         self.log = open(log_path, "a") if (log_path and enabled) else None
         self.t0 = time.perf_counter()
@@ -193,19 +206,23 @@ class Progress:
         if self.log:
             self.log.write(json.dumps({"step": step, "time": time.time(), **metrics}) + "\n")
             self.log.flush()
-        if step % self.every and step != self.total:
+        if step % self.every and step not in (self.total, self.stop):
             return
         done = step - self.start
         elapsed = time.perf_counter() - self.t0
         rate = done / elapsed if elapsed > 0 else 0.0
-        eta = (self.total - step) / rate if rate > 0 else float("inf")
+
+        def eta(to: int) -> str:
+            return hms((to - step) / rate) if rate > 0 else "?"
+
         shown = " ".join(f"{k} {v:.4g}" for k, v in metrics.items())
         pct = 100 * step / self.total
-        print(
-            f"step {step}/{self.total} ({pct:.0f}%) {shown} | {rate:.2f} step/s ETA {hms(eta) if math.isfinite(eta) else '?'}",
-            file=sys.stderr,
-            flush=True,
+        when = (
+            f"ETA {eta(self.total)}"
+            if self.stop is None
+            else f"ETA {eta(self.stop)} to step {self.stop}, run {eta(self.total)}"
         )
+        print(f"step {step}/{self.total} ({pct:.0f}%) {shown} | {rate:.2f} step/s {when}", file=sys.stderr, flush=True)
 
     def close(self) -> None:
         if self.log:
@@ -306,7 +323,7 @@ def drive(
     stop = {"now": False}
     deadline = time.monotonic() + 60 * run.max_minutes if run.max_minutes > 0 else None
     old = signal.signal(signal.SIGTERM, lambda *_: stop.update(now=True))
-    progress = Progress(run.steps, start, log_path, run.log_every, enabled=d.main)
+    progress = Progress(run.steps, start, log_path, run.log_every, enabled=d.main, stop=end)
     step = start
     try:
         while step < end and not stop["now"]:
