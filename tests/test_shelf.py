@@ -120,3 +120,23 @@ def test_shelved_recognizer_gives_the_same_phones(tmp_path: Path) -> None:
         a, b = model(x, lengths), back(x, lengths)
     assert a.shape == b.shape and (a - b).abs().max() < 0.1  # bf16 weights on the shelf
     assert (a.argmax(-1) == b.argmax(-1)).float().mean() > 0.9
+
+
+def test_restore_takes_the_furthest_of_the_committed_and_the_local_shelf(tmp_path: Path, capsys) -> None:
+    shelf = load()
+    manifest = tone_corpus(tmp_path / "data")
+    run, committed, local = tmp_path / "run", tmp_path / "committed", tmp_path / "local"
+    train_codec(config(manifest, run), stop_after=3)
+    shelf.save(run, "codec", committed)
+    train_codec(config(manifest, run), stop_after=5)
+    shelf.save(run, "codec", local)  # created on demand, outside any work tree
+
+    fresh = tmp_path / "fresh"
+    assert shelf.restore_any(fresh, "codec", (committed, local)) == 0
+    assert load_state(fresh / "last.pt")["step"] == 5  # the local piece is further on
+    # The other way round the committed one is adopted first and the local one still wins.
+    again = tmp_path / "again"
+    assert shelf.restore_any(again, "codec", (local, committed)) == 0
+    assert load_state(again / "last.pt")["step"] == 5
+    assert shelf.restore_any(again, "codec", (committed, local)) is None  # neither is ahead now
+    assert shelf.restore_any(tmp_path / "none", "codec", (tmp_path / "missing",)) is None

@@ -645,8 +645,8 @@ def main(argv: list[str] | None = None) -> int:
         print("\n".join(status(plan)))
         return 0
     if plan.shelf is not None:  # a fresh machine, or one whose runs fell behind the committed ones
-        shelf.restore(plan.codec_run, "codec", plan.shelf)
-        shelf.restore(plan.lm_run, "lm", plan.shelf)
+        shelf.restore_any(plan.codec_run, "codec", (plan.shelf, shelf.LOCAL))
+        shelf.restore_any(plan.lm_run, "lm", (plan.shelf, shelf.LOCAL))
         if plan.paths.frames.name == shelf.FRAMES[0]:
             shelf.restore_frames(plan.paths.frames.parent, plan.shelf)
     os.environ.setdefault("PYTHONUNBUFFERED", "1")

@@ -5,6 +5,7 @@
     .venv/bin/python recipes/default/shelf.py save --stage frames    # data/default-frames{,-val} -> shelf/frames.tar.xz
     .venv/bin/python recipes/default/shelf.py restore --stage frames # and back, where a folder is missing
     .venv/bin/python recipes/default/shelf.py save --stage phones    # runs/phones/best.pt -> shelf/phones.pt
+    .venv/bin/python recipes/default/shelf.py save --stage lm --local  # runs/default-lm -> LOCAL, not committed
     .venv/bin/python recipes/default/shelf.py show
 
 A run folder holds hundreds of MB (Adam's moments, the teacher cache) and lives on one machine. The shelf holds
@@ -13,6 +14,11 @@ the run's metrics, 21.5 MiB for the codec (its bf16 weights are 21 of them). Com
 history gains a version per commit, the tree never more than one). A run resumed from the shelf starts Adam
 afresh and re-warms its lr over `optim.rewarm_steps`, as after a GPU piece. `pipeline.py` restores from the
 shelf before it trains, whenever the shelf is ahead of the local run.
+
+A piece too small to earn its megabytes in the history (a CPU session of a long run) can go to the local shelf
+instead (`--local`): a folder outside the work tree (LOCAL below), which survives when this machine is handed to
+the project's next session, as machines are when they are not left unused for long, while the work tree is laid
+anew. `restore` takes whichever of the two shelves is further on.
 
 The LM's frames go on the shelf too, because a fresh machine otherwise spends most of an hour synthesizing the
 corpus again before the LM can take a step: the codes are int16 and compress well (xz), and they are only valid
@@ -23,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import tarfile
 from pathlib import Path
@@ -33,6 +40,7 @@ ROOT = HERE.parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 SHELF = HERE / "shelf"
+LOCAL = Path(os.environ.get("VOXTRAL_LOCAL_SHELF", Path.home() / ".cache" / "voxtral-tts" / "shelf"))
 BIG = ("model", "disc", "head")  # the weights worth halving; small probes and codebook stats keep fp32 anyway
 
 
@@ -111,6 +119,7 @@ def save(run: Path, stage: str, shelf: Path = SHELF) -> Path:
     small = slim(state)
     small["metrics"] = thin(metrics.read_text() if metrics.exists() else "", state["config"]["run"]["log_every"])
     dest = shelf_path(stage, shelf)
+    shelf.mkdir(parents=True, exist_ok=True)
     save_state(dest, small)
     print(f"{dest}: step {state['step']} of {run} ({dest.stat().st_size / 2**20:.1f} MiB)", file=sys.stderr)
     return dest
@@ -126,6 +135,15 @@ def restore(run: Path, stage: str, shelf: Path = SHELF) -> int | None:
     run.mkdir(parents=True, exist_ok=True)
     metrics = piece.pop("metrics", "")
     return adopt(run, unslim(piece), metrics, str(shelf_path(stage, shelf)))
+
+
+def restore_any(run: Path, stage: str, shelves: tuple[Path, ...] = (SHELF, LOCAL)) -> int | None:
+    """`restore` from each shelf in turn, so the run ends at the furthest; the step it was at first, or None."""
+    first = None
+    for shelf in shelves:
+        was = restore(run, stage, shelf)
+        first = was if first is None else first
+    return first
 
 
 FRAMES = ("default-frames", "default-frames-val")
@@ -221,7 +239,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--stage", choices=["codec", "lm", "frames", "phones"], default="codec")
     ap.add_argument("--run", type=Path, help="default: runs/default-STAGE")
     ap.add_argument("--data", type=Path, default=ROOT / "data", help="where the frames folders live (--stage frames)")
+    ap.add_argument("--local", action="store_true", help=f"save to the local shelf, {LOCAL} (not committed)")
     args = ap.parse_args(argv)
+    if args.local and (args.cmd != "save" or args.stage not in ("codec", "lm")):
+        ap.error("--local is for `save --stage codec|lm`; restore and show read both shelves anyway")
     if args.stage == "phones" and args.cmd != "show":
         best = (args.run or ROOT / "runs" / "phones") / "best.pt"
         if args.cmd == "save":
@@ -237,12 +258,14 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     run = args.run or ROOT / "runs" / f"default-{args.stage}"
     if args.cmd == "save":
-        save(run, args.stage)
+        save(run, args.stage, LOCAL if args.local else SHELF)
     elif args.cmd == "restore":
-        if restore(run, args.stage) is None:
-            print(f"{run}: the shelf is not ahead of it; nothing to do", file=sys.stderr)
+        if restore_any(run, args.stage) is None:
+            print(f"{run}: neither shelf is ahead of it; nothing to do", file=sys.stderr)
     else:
         print("\n".join(show()))
+        if LOCAL.is_dir() and any(LOCAL.glob("*.pt")):
+            print("\n".join(f"local {line}" for line in show(LOCAL)))
     return 0
 
 
