@@ -122,7 +122,7 @@ def test_shelved_recognizer_gives_the_same_phones(tmp_path: Path) -> None:
     assert (a.argmax(-1) == b.argmax(-1)).float().mean() > 0.9
 
 
-def test_restore_takes_the_furthest_of_the_committed_and_the_local_shelf(tmp_path: Path, capsys) -> None:
+def test_restore_takes_the_furthest_of_the_committed_and_the_local_shelf(tmp_path: Path) -> None:
     shelf = load()
     manifest = tone_corpus(tmp_path / "data")
     run, committed, local = tmp_path / "run", tmp_path / "committed", tmp_path / "local"
