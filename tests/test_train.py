@@ -972,3 +972,16 @@ def test_progress_gives_the_pieces_eta_when_the_invocation_stops_early(capsys) -
     whole.update(50, {"loss": 1.0})
     line = capsys.readouterr().err
     assert "ETA 3m10s" in line and "to step" not in line
+
+
+def test_a_resumed_runs_metrics_start_on_a_line_of_their_own_after_a_torn_one(tmp_path: Path) -> None:
+    from voxtral_tts.train.loop import Progress
+
+    log = tmp_path / "metrics.jsonl"
+    log.write_text('{"step": 1, "loss": 2.0}\n{"step": 2, "lo')  # killed mid-write
+    p = Progress(total=10, start=2, log_path=log, every=100)
+    p.update(3, {"loss": 1.5})
+    p.close()
+    lines = log.read_text().splitlines()
+    assert lines[1] == '{"step": 2, "lo'  # left as it was, for read_metrics to name
+    assert json.loads(lines[2])["step"] == 3

@@ -197,6 +197,9 @@ class Progress:
         self.stop = stop if stop is not None and stop < total else None
         self.enabled = enabled
         self.log = open(log_path, "a") if (log_path and enabled) else None
+        if self.log and self.log.tell() and not log_path.read_bytes().endswith(b"\n"):
+            # A run killed mid-write left a torn last line: the resumed run's first record must not join it.
+            self.log.write("\n")
         self.t0 = time.perf_counter()
 
     def update(self, step: int, metrics: dict[str, float]) -> None:
