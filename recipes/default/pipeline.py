@@ -590,6 +590,7 @@ def status(plan: Plan) -> list[str]:
         f"eval: {'done' if (p.runs / 'default-eval' / 'summary.md').exists() else 'not done'}",
         f"ship: {'installed' if (p.shipped / 'params.json').exists() else 'not installed'} ({p.shipped})",
         *(f"shelf: {line}" for line in (shelf.show(plan.shelf) if plan.shelf else [])),
+        *(f"local shelf: {line}" for line in (shelf.show(shelf.LOCAL) if plan.shelf and shelf.LOCAL.is_dir() else [])),
     ]
 
 
