@@ -38,6 +38,8 @@ def start_server(model: str, args: argparse.Namespace) -> tuple[subprocess.Popen
     cmd = [sys.executable, "-m", "voxtral_tts.cli", "serve", "--model", model, "--port", str(port)]
     cmd += ["--data-dir", data, "--max-batch", str(args.max_batch), "--max-queue", "1024"]
     cmd += ["--max-seconds", str(args.max_seconds)]
+    if args.threads:
+        cmd += ["--threads", str(args.threads)]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 300
@@ -107,6 +109,7 @@ def main() -> int:
     p.add_argument("--max-seconds", type=float, default=8.0, help="audio cap per request (server setting)")
     p.add_argument("--voice", help="preset voice (default: the model's first)")
     p.add_argument("--seed", type=int, default=0, help="seed of every request")
+    p.add_argument("--threads", type=int, help="the server's --threads (default: its own choice)")
     p.add_argument("--rounds", type=int, default=2, help="repeat each level and keep the better round")
     args = p.parse_args()
     if not args.url and not args.model:

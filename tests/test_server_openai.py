@@ -31,6 +31,8 @@ def served(tiny_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator
         "voxtral-tiny",
         "--max-seconds",
         "3",
+        "--threads",
+        "1",
     ) as s:
         yield s
 
@@ -42,6 +44,7 @@ def client(served: ServeProcess, key: str = ALICE) -> openai.OpenAI:
 def test_create_and_streaming_response_give_the_same_audio(served: ServeProcess) -> None:
     c = client(served)
     assert [m.id for m in c.models.list()] == ["voxtral-tiny"]
+    assert "1 CPU thread(s) each for the frame loop and the decoder" in served.log.read_text()
     args = dict(
         model="voxtral-tiny", voice="tiny_female", input="Hello from the OpenAI client.", extra_body={"seed": 3}
     )

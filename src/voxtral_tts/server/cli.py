@@ -16,6 +16,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     s.add_argument("--model", help="model folder in the official layout (default: the installed default model)")
     s.add_argument("--device", help="cpu, cuda, cuda:1 ... (default: cuda if available)")
     s.add_argument("--dtype", choices=["fp32", "bf16", "fp16"], help="default: bf16 on cuda, fp32 on cpu")
+    s.add_argument(
+        "--threads",
+        type=int,
+        help="CPU threads for each of the two compute threads, the frame loop and the codec decoder "
+        "(default on a CPU: half of torch's thread count, at least 1)",
+    )
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--port", type=int, default=8000)
     s.add_argument("--api-key", action="append", default=[], help="require this Bearer key (repeatable)")
@@ -52,6 +58,24 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     s.set_defaults(func=cmd_serve)
 
 
+def serve_threads(requested: int | None, device_type: str) -> int | None:
+    """Intra-op threads for the server's process, or None to leave torch's choice.
+
+    The scheduler steps the model on one thread while another decodes audio, and both draw on torch's
+    thread pool at once. On a CPU, a pool as large as the machine then has twice as many busy threads as
+    cores, and they spin against each other: on a 2-core box that doubled the single-request RTF and cost
+    a quarter of the throughput at 32 streams (docs/benchmarks.md). Half the cores each avoids that."""
+    if requested is not None:
+        if requested < 1:
+            raise VoxtralError(f"--threads must be at least 1, got {requested}")
+        return requested
+    if device_type != "cpu":
+        return None
+    import torch
+
+    return max(1, torch.get_num_threads() // 2)
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     try:
         import uvicorn
@@ -73,6 +97,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if args.timeout <= 0 or args.max_seconds <= 0 or args.max_upload_mb <= 0:
         raise VoxtralError("--timeout, --max-seconds and --max-upload-mb must be positive")
     tts = VoxtralTTS.from_pretrained(args.model, device=args.device, dtype=_dtype(args.dtype))
+    threads = serve_threads(args.threads, tts.model.device.type)
+    if threads is not None:
+        import torch
+
+        torch.set_num_threads(threads)
     if args.watermark_key:
         from ..watermark import load_key
 
@@ -97,7 +126,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     app = create_app(tts, config)
     auth = f"{len(keys)} API key(s)" if keys else "no API key (anyone who can connect may use it)"
     print(
-        f"serving {tts.folder} on http://{args.host}:{args.port} with {auth}; voices in {config.data_dir}", flush=True
+        f"serving {tts.folder} on http://{args.host}:{args.port} with {auth}; voices in {config.data_dir}"
+        + (f"; {threads} CPU thread(s) each for the frame loop and the decoder" if threads else ""),
+        flush=True,
     )
     uvicorn.run(app, host=args.host, port=args.port, log_level="info" if args.verbose else "warning")
     return 0
