@@ -118,6 +118,32 @@ def test_euler_cfg_integration_matches_a_hand_written_loop(model: VoxtralModel) 
     assert torch.equal(frame[:, 1:], ((x.clamp(-1, 1) + 1) / 2 * 20).round().long() + 2)
 
 
+def test_velocity_equals_the_whole_last_layer_in_value_and_gradient(model: VoxtralModel) -> None:
+    """The last layer computes only the acoustic token; written out in full, all three tokens pass it."""
+    fm = model.acoustic_transformer
+    x, h = torch.randn(5, 36), torch.randn(5, 64)
+    tp = fm.time_projection(fm.time_embedding(torch.rand(5)))
+
+    def whole(x: torch.Tensor, h: torch.Tensor) -> torch.Tensor:
+        tokens = torch.stack((fm.input_projection(x), tp, fm.llm_projection(h)), dim=1)
+        for layer in fm.layers.values():
+            xn = layer.attention_norm(tokens)
+            mid = tokens + layer.attention(xn)
+            tokens = mid + layer.feed_forward(layer.ffn_norm(mid))
+        return fm.acoustic_codebook_output(fm.norm(tokens)[:, 0])
+
+    x1, h1 = x.clone().requires_grad_(), h.clone().requires_grad_()
+    x2, h2 = x.clone().requires_grad_(), h.clone().requires_grad_()
+    fast, slow = fm.velocity(x1, tp.detach(), fm.llm_projection(h1)), whole(x2, h2)
+    torch.testing.assert_close(fast, slow, atol=1e-6, rtol=1e-5)
+    w = torch.randn_like(fast)
+    (fast * w).sum().backward()
+    (slow * w).sum().backward()
+    torch.testing.assert_close(x1.grad, x2.grad, atol=1e-6, rtol=1e-5)
+    torch.testing.assert_close(h1.grad, h2.grad, atol=1e-6, rtol=1e-5)
+    model.zero_grad(set_to_none=True)
+
+
 def test_end_frame_gets_level_zero_acoustic_codes(model: VoxtralModel) -> None:
     fm = model.acoustic_transformer
     frame = fm.frame(torch.randn(2, 64), torch.randn(2, 36), torch.ones(2), semantic=torch.tensor([1, 5]))

@@ -130,12 +130,18 @@ class Attention(nn.Module):
         mask: torch.Tensor | None = None,
         kv_len: int | None = None,
         causal: bool = False,
+        queries: torch.Tensor | None = None,
     ) -> torch.Tensor:
         """x: [B, S, dim]. With a cache, `positions` [B, S] say where each token is written and `mask`
         [B, 1, S, kv_len] says which cached keys each query may see. Without a cache, `causal` selects
-        plain causal attention over x itself (training)."""
+        plain causal attention over x itself (training). `queries` [B, Sq, dim] (bidirectional, no cache):
+        only these positions ask, all of x answers; the output is [B, Sq, dim]."""
         B, S, _ = x.shape
-        q = self.wq(x).view(B, S, self.n_heads, self.head_dim)
+        if queries is None:
+            q = self.wq(x).view(B, S, self.n_heads, self.head_dim)
+        else:
+            assert self.rope is None and cache is None and not causal
+            q = self.wq(queries).view(B, queries.shape[1], self.n_heads, self.head_dim)
         k = self.wk(x).view(B, S, self.n_kv_heads, self.head_dim)
         v = self.wv(x).view(B, S, self.n_kv_heads, self.head_dim)
         if self.rope is not None:
@@ -162,7 +168,7 @@ class Attention(nn.Module):
                 is_causal=causal and mask is None,
                 enable_gqa=self.n_heads != self.n_kv_heads,
             )
-        return self.wo(out.transpose(1, 2).reshape(B, S, self.n_heads * self.head_dim))
+        return self.wo(out.transpose(1, 2).reshape(B, q.shape[1], self.n_heads * self.head_dim))
 
 
 class Block(nn.Module):
@@ -185,6 +191,12 @@ class Block(nn.Module):
         self.attention_norm = RMSNorm(dim, norm_eps)
         self.ffn_norm = RMSNorm(dim, norm_eps)
 
-    def forward(self, x: torch.Tensor, **attn_kwargs) -> torch.Tensor:
-        h = x + self.attention(self.attention_norm(x), **attn_kwargs)
+    def forward(self, x: torch.Tensor, keep: slice | None = None, **attn_kwargs) -> torch.Tensor:
+        """`keep`: the positions whose outputs are wanted (default: all). The others still serve as keys and
+        values, but their queries and feed-forward are skipped."""
+        xn = self.attention_norm(x)
+        if keep is None:
+            h = x + self.attention(xn, **attn_kwargs)
+        else:
+            h = x[:, keep] + self.attention(xn, queries=xn[:, keep], **attn_kwargs)
         return h + self.feed_forward(self.ffn_norm(h))
