@@ -30,7 +30,7 @@ def test_fit_recovers_a_log_linear_loss_and_the_step_it_reaches() -> None:
         prog.fit_log_linear([(1000, 0.3)])
 
 
-def test_held_out_points_skip_training_rows_and_keep_a_resumed_steps_last_value(tmp_path: Path) -> None:
+def test_held_out_points_skip_training_rows_and_keep_a_resumed_steps_last_value(tmp_path: Path, capsys) -> None:
     prog = load_script("recipes/default/lm_progress.py")
     rows = [{"step": 999, "fm": 0.5}, {"step": 1000, "val_fm": 0.30}, {"step": 1000, "val_fm": 0.29},
             {"step": 2000, "val_fm": 0.27, "val_ce": 4.0}]  # fmt: skip
@@ -39,9 +39,13 @@ def test_held_out_points_skip_training_rows_and_keep_a_resumed_steps_last_value(
     assert prog.held_out(tmp_path / "run", "val_ce") == [(2000, 4.0)]
     write_metrics(tmp_path / "torn" / "metrics.jsonl", [{"step": 1, "val_fm": 0.3}])
     with (tmp_path / "torn" / "metrics.jsonl").open("a") as f:
-        f.write('{"step": 2, "val_f')  # a run killed mid-write
-    with pytest.raises(VoxtralError, match=r"torn/metrics.jsonl:2: not JSON"):
-        prog.held_out(tmp_path / "torn")
+        f.write('{"step": 2, "val_f\n{"step": 3, "val_fm": 0.28}\n')  # killed mid-write, then resumed
+    assert prog.held_out(tmp_path / "torn") == [(1, 0.3), (3, 0.28)]
+    assert "torn/metrics.jsonl:2: not JSON" in capsys.readouterr().err
+    write_metrics(tmp_path / "junk" / "metrics.jsonl", [])
+    (tmp_path / "junk" / "metrics.jsonl").write_text("step,val_fm\n1,0.3\n")
+    with pytest.raises(VoxtralError, match=r"junk/metrics.jsonl:1: not JSON .*not a run's metrics file"):
+        prog.held_out(tmp_path / "junk")
 
 
 def test_main_writes_the_plot_and_says_when_there_is_too_little_to_fit(tmp_path: Path, capsys) -> None:

@@ -983,5 +983,5 @@ def test_a_resumed_runs_metrics_start_on_a_line_of_their_own_after_a_torn_one(tm
     p.update(3, {"loss": 1.5})
     p.close()
     lines = log.read_text().splitlines()
-    assert lines[1] == '{"step": 2, "lo'  # left as it was, for read_metrics to name
+    assert lines[1] == '{"step": 2, "lo'  # left as it was, for read_metrics to name and skip
     assert json.loads(lines[2])["step"] == 3

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 from ..errors import VoxtralError
@@ -31,13 +32,18 @@ def read_metrics(run_dir: Path) -> list[dict]:
     log = run_dir / "metrics.jsonl"
     if not log.exists():
         raise VoxtralError(f"{log}: no metrics to plot")
-    rows = []
+    rows, torn = [], []
     for n, line in enumerate(log.read_text().splitlines(), 1):
         if line.strip():
             try:
                 rows.append(json.loads(line))
-            except json.JSONDecodeError as e:  # a run killed mid-write leaves a torn last line
-                raise VoxtralError(f"{log}:{n}: not JSON ({e.msg})") from None
+            except json.JSONDecodeError as e:
+                torn.append(f"{log}:{n}: not JSON ({e.msg})")
+    if torn and not rows:
+        raise VoxtralError(torn[0] + "; this is not a run's metrics file")
+    # A run killed mid-write leaves a torn line, and its resumed run goes on below it: skip it, and say so.
+    for message in torn:
+        print(f"warning: {message}; line skipped", file=sys.stderr)
     return rows
 
 
