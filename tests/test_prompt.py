@@ -30,8 +30,9 @@ def test_preset_prompt_ids_equal_mistral_common(tts: VoxtralTTS, tiny_dir: Path,
 
 
 def test_prompt_embeddings_splice_voice_rows_into_audio_slots(tts: VoxtralTTS) -> None:
-    emb = tts._prompt("Hi there", "tiny_male", None)
+    emb, prefix = tts._prompt("Hi there", "tiny_male", None)
     ids = tts.tokenizer.speech_ids("Hi there", voice="tiny_male")
+    assert ids[prefix - 1] == 36 and ids[prefix - 2] == 24  # the voice part ends at [NEXT_AUDIO_TEXT]
     rows = tts.voice_bank.rows("tiny_male").float()
     torch.testing.assert_close(emb[2:6], rows)
     table = tts.model.backbone.tok_embeddings.weight
@@ -47,11 +48,12 @@ def test_reference_prompt_has_ceil_seconds_times_rate_plus_one_slots(
     wave = (0.2 * np.sin(np.arange(n) * 0.05)).astype(np.float32)
     path = tmp_path / "r.wav"
     sf.write(path, wave, 24000, subtype="FLOAT")
-    emb = tts._prompt("Copy my voice.", None, path)
+    emb, prefix = tts._prompt("Copy my voice.", None, path)
     ids = tts.tokenizer.speech_ids("Copy my voice.", ref_audio=wave[: n - 1] if n % 1920 == 0 else wave)
     slots = sum(1 for i in ids if i == 24)
     assert slots == math.ceil(seconds * 12.5) + 1
     assert emb.shape[0] == len(ids)
+    assert prefix == slots + 3 and ids[prefix - 1] == 36
     # The last slot holds the end-of-audio frame: semantic [END_AUDIO], acoustic [EMPTY_AUDIO].
     eoa = torch.zeros(1, 37, dtype=torch.long)
     eoa[0, 0] = 1

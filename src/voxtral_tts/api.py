@@ -19,7 +19,7 @@ from .audio import Audio, check_reference, load_audio
 from .checkpoint import TOKENIZER, load_model
 from .config import AUDIO_ID
 from .errors import CheckpointError, EncoderMissingError, TextError, VoiceError
-from .generate import FrameRequest
+from .generate import FrameRequest, voice_prefix
 from .longform import LongFormJob, LongFormOptions, run_batch
 from .text import PromptTokenizer
 from .voices import VoiceBank
@@ -198,10 +198,12 @@ class VoxtralTTS:
             rows = self.model.embed_frames(codes)
         return wave, rows
 
-    def _prompt(self, text: str, voice: str | None, ref_audio: RefAudio | None) -> torch.Tensor:
+    def _prompt(self, text: str, voice: str | None, ref_audio: RefAudio | None) -> tuple[torch.Tensor, int]:
+        """The prompt's embeddings, and how many of its positions are the voice (`FrameRequest.prefix`)."""
         if not isinstance(text, str) or not text.strip():
             raise TextError("text is empty: give at least one word to speak")
-        return self._embed_prompt(text, *self._voice_rows(voice, ref_audio))
+        name, wave, rows = self._voice_rows(voice, ref_audio)
+        return self._embed_prompt(text, name, wave, rows), voice_prefix(rows.shape[0])
 
     def _voice_rows(
         self, voice: str | None, ref_audio: RefAudio | None
@@ -250,7 +252,7 @@ class VoxtralTTS:
         if max_seconds is not None and max_seconds <= 0:
             raise ValueError(f"max_seconds must be positive, got {max_seconds}")
         max_frames = DEFAULT_MAX_FRAMES if max_seconds is None else max(1, math.ceil(max_seconds * self.frame_rate))
-        prompt = self._prompt(text, voice, ref_audio)
+        prompt, prefix = self._prompt(text, voice, ref_audio)
         room = self.args.backbone.max_seq_len - prompt.shape[0] - 2
         if room < 1:
             raise TextError(
@@ -262,6 +264,7 @@ class VoxtralTTS:
             cfg_alpha=DEFAULT_CFG_ALPHA if cfg_alpha is None else float(cfg_alpha),
             generator=torch.Generator().manual_seed(seed),
             noise=noise,
+            prefix=prefix,
         )
         return req, seed
 

@@ -7,7 +7,9 @@ A request stops on [END_AUDIO] or at its frame limit; the others go on.
 
 from __future__ import annotations
 
+import hashlib
 import os
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
 import torch
@@ -44,6 +46,15 @@ class FrameRequest:
     generator: torch.Generator | None = None
     noise: torch.Tensor | None = None
     noise_scale: float = 1.0
+    # Leading prompt positions that other requests are likely to share: the voice part. An engine keeps
+    # their keys and values by content and then prefills only the rest (see `Engine`).
+    prefix: int = 0
+
+
+def voice_prefix(n_voice_rows: int) -> int:
+    """Positions of [BOS] [BEGIN_AUDIO] [AUDIO]xN [NEXT_AUDIO_TEXT], the part of the prompt that is the same
+    for every text in one voice (spec §1.2)."""
+    return n_voice_rows + 3
 
 
 @dataclass
@@ -80,6 +91,12 @@ class Engine:
     a GPU; eager with the same shapes elsewhere, which is how the CPU tests check it); False the
     variable-shape eager step; None (default) the first on CUDA and the second on a CPU. `allow_end`
     False forces every request to its frame limit (benchmarks).
+
+    Voice prefixes: a request's first `prefix` positions are usually a voice that other requests use too.
+    Under causal attention their keys and values depend on nothing after them, so the engine keeps the last
+    `prefix_cache` distinct ones (by a digest of the embeddings) and copies them into a new slot instead of
+    prefilling them again. A miss prefills the prefix and then the rest, so a request's frames are the same
+    whether its voice was in the store or not.
     """
 
     def __init__(
@@ -90,8 +107,11 @@ class Engine:
         seed_step: bool = False,
         graphs: bool | None = None,
         allow_end: bool = True,
+        prefix_cache: int = 16,
     ) -> None:
         self.model = model
+        self.prefix_cache = prefix_cache
+        self.prefixes: OrderedDict[bytes, tuple[list[torch.Tensor], list[torch.Tensor]]] = OrderedDict()
         self.max_batch, self.max_len = max_batch, max_len
         self.seed_step = seed_step
         self.allow_end = allow_end
@@ -138,12 +158,19 @@ class Engine:
             return [self.add_many([r], [t])[0] for r, t in zip(requests, tags)]
         model = self.model
         rows = slice(free[0], free[-1] + 1)
-        n, longest = len(requests), max(r.prompt.shape[0] for r in requests)
+        heads = [self._prefix_len(r) for r in requests]
+        rest = [r.prompt.shape[0] - p for r, p in zip(requests, heads)]
+        n, longest = len(requests), max(rest)
+        if n > 1 and max(heads) + longest > self.cache.capacity:
+            # Each row's rest is padded to the longest, which would write past the cache after a long voice part.
+            return [self.add_many([r], [t])[0] for r, t in zip(requests, tags)]
+        for i, r, p in zip(free, requests, heads):
+            self._load_prefix(i, r, p)
         x = torch.zeros(n, longest, model.args.backbone.dim, dtype=model.dtype, device=model.device)
-        for b, r in enumerate(requests):
-            x[b, : r.prompt.shape[0]] = r.prompt.to(device=model.device, dtype=model.dtype)
-        lengths = torch.tensor([r.prompt.shape[0] for r in requests], device=model.device)
-        self.cache.lengths[rows] = 0
+        for b, (r, p) in enumerate(zip(requests, heads)):
+            x[b, : rest[b]] = r.prompt[p:].to(device=model.device, dtype=model.dtype)
+        lengths = torch.tensor(rest, device=model.device)
+        self.cache.lengths[rows] = torch.tensor(heads, device=model.device)
         h = model.backbone(x, self.cache, lengths=lengths, rows=rows)
         h = h[torch.arange(n, device=model.device), lengths - 1]  # each prompt's last real position
         if self.seed_step:
@@ -156,6 +183,32 @@ class Engine:
             self.slots[i] = Slot(r, tag=t)
             self.lengths[i] = r.prompt.shape[0] + int(self.seed_step)
         return free
+
+    def _prefix_len(self, request: FrameRequest) -> int:
+        """How many leading positions of the request come from (or go to) the prefix store. At least one is
+        always left to prefill: the last one's hidden state starts the frame loop."""
+        n = min(request.prefix, request.prompt.shape[0] - 1)
+        return n if n >= 1 and self.prefix_cache >= 1 else 0
+
+    def _load_prefix(self, slot: int, request: FrameRequest, n: int) -> None:
+        """Put the request's first `n` positions into `slot`'s cache rows: from the store, or by prefilling
+        them there and keeping a copy."""
+        if n == 0:
+            return
+        head = request.prompt[:n].to(device=self.model.device, dtype=self.model.dtype)
+        key = hashlib.blake2b(head.float().cpu().numpy().tobytes(), digest_size=20).digest()
+        cache, row = self.cache, slice(slot, slot + 1)
+        if key in self.prefixes:
+            self.prefixes.move_to_end(key)
+            for layer, (k, v) in enumerate(zip(*self.prefixes[key])):
+                cache.k[layer][slot, :, :n] = k
+                cache.v[layer][slot, :, :n] = v
+            return
+        cache.lengths[row] = 0
+        self.model.backbone(head[None], cache, rows=row)
+        self.prefixes[key] = ([k[slot, :, :n].clone() for k in cache.k], [v[slot, :, :n].clone() for v in cache.v])
+        while len(self.prefixes) > self.prefix_cache:
+            self.prefixes.popitem(last=False)
 
     def cancel(self, slot: int) -> None:
         self.slots[slot] = None
@@ -256,7 +309,11 @@ def acquire_engine(model: VoxtralModel, max_batch: int, max_len: int, seed_step:
         return Engine(model, max_batch, max_len, seed_step=seed_step)
     key = (batch_bucket(max_batch, 1 << 30), -(-max_len // CAPACITY_STEP) * CAPACITY_STEP, seed_step)
     idle = model.__dict__.setdefault("_idle_engines", {}).setdefault(key, [])
-    return idle.pop() if idle else Engine(model, key[0], key[1], seed_step=seed_step)
+    if not idle:
+        return Engine(model, key[0], key[1], seed_step=seed_step)
+    engine = idle.pop()
+    engine.prefixes.clear()  # the weights may have changed since (a model in training), and with them every prefix
+    return engine
 
 
 def release_engine(model: VoxtralModel, engine: Engine) -> None:

@@ -16,7 +16,7 @@ import torch
 from ..api import DEFAULT_CFG_ALPHA, MAX_TEXT_TOKENS, VoxtralTTS
 from ..config import AUDIO_ID
 from ..errors import TextError, VoiceError
-from ..generate import FrameRequest, check_noise_scale
+from ..generate import FrameRequest, check_noise_scale, voice_prefix
 from ..text import PromptTokenizer
 from .scheduler import SinglePass
 
@@ -105,4 +105,5 @@ def frame_request(
         cfg_alpha=DEFAULT_CFG_ALPHA if cfg_alpha is None else float(cfg_alpha),
         generator=torch.Generator().manual_seed(int(seed)),
         noise_scale=check_noise_scale(noise_scale),
+        prefix=voice_prefix(voice.rows.shape[0]),
     )
