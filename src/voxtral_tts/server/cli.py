@@ -63,8 +63,8 @@ def serve_threads(requested: int | None, device_type: str) -> int | None:
 
     The scheduler steps the model on one thread while another decodes audio, and both draw on torch's
     thread pool at once. On a CPU, a pool as large as the machine then has twice as many busy threads as
-    cores, and they spin against each other: on a 2-core box that doubled the single-request RTF and cost
-    a quarter of the throughput at 32 streams (docs/benchmarks.md). Half the cores each avoids that."""
+    cores, and they spin against each other: on a 2-core box one request took 1.3-1.6x as long and four
+    streams delivered about a quarter less audio (docs/benchmarks.md). Half the cores each avoids that."""
     if requested is not None:
         if requested < 1:
             raise VoxtralError(f"--threads must be at least 1, got {requested}")
