@@ -42,7 +42,9 @@ def test_frames_round_trip(tmp_path: Path, acoustic: int) -> None:
     assert all(np.array_equal(b.codes, s.codes) for b, s in zip(back, src))
 
 
-def test_a_piece_trains_from_the_bundle_and_comes_back(tiny_dir: Path, tmp_path: Path) -> None:
+def test_a_piece_trains_from_the_bundle_and_comes_back(
+    tiny_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
     piece = load()
     bundle = tmp_path / "bundle"
     (bundle / "codec").mkdir(parents=True)
@@ -67,6 +69,17 @@ def test_a_piece_trains_from_the_bundle_and_comes_back(tiny_dir: Path, tmp_path:
     state = load_state(local / "last.pt")
     assert state["step"] == 6 and "optim" in state
     assert len((local / "metrics.jsonl").read_text().splitlines()) == 6
+
+    # A state too big for the files that come back travels slim: no Adam moments, bf16 weights.
+    full = (tmp_path / "work" / "run" / "last.pt").stat().st_size
+    monkeypatch.setattr(piece, "PART_BYTES", full // piece.MAX_PARTS - 1)
+    assert piece.cmd_run(Namespace(**{**vars(run_args), "out": str(tmp_path / "out2")})) == 0
+    assert "without Adam's moments" in capsys.readouterr().out
+    assert json.loads((tmp_path / "out2" / "state.json").read_text())["parts"] <= piece.MAX_PARTS
+    other = tmp_path / "other-run"
+    assert piece.cmd_unpack(Namespace(stage="lm", parts=tmp_path / "out2", run=other)) == 0
+    state = load_state(other / "last.pt")
+    assert state["step"] == 6 and "optim" not in state
 
 
 def test_a_codec_decoder_piece_carries_opus_audio_and_no_teacher(tmp_path: Path) -> None:

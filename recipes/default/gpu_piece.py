@@ -9,7 +9,7 @@ Python lacks mistral-common, soundfile and soxr. So a piece carries only what th
   random subset of the training audio as Ogg/Opus, and the codec, discriminator and head weights in bf16;
 
 never Adam's moments (the lr re-warms over `optim.rewarm_steps`), plus the py3.12 wheels the stage imports.
-It returns the full checkpoint in parts.
+It returns the checkpoint in parts: whole when it fits the files that come back, else slim (the LM's is).
 
 Here, before:   .venv/bin/python recipes/default/gpu_piece.py pack --stage lm
 There:          bash recipes/default/gpu_piece.sh lm 8        (carry .whl and build/gpu-lm)
@@ -41,6 +41,8 @@ from shelf import adopt, bf16, fp32, slim, unslim  # noqa: E402, F401  (bf16/fp3
 
 PART_BYTES = 15 * 2**20
 CARRY_LIMIT = 64 * 2**20
+# The device machine sends back at most 8 files from $OUT: the parts, state.json, metrics.jsonl and log.txt.
+MAX_PARTS = 8 - 3
 # What the package imports for each stage and the GPU image lacks (py3.12 wheels).
 AUDIO_WHEELS = ["soundfile", "cffi", "pycparser", "soxr"]
 WHEELS = {
@@ -221,6 +223,14 @@ def cmd_run(args) -> int:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     data = (run_dir / "last.pt").read_bytes()
+    if len(data) > MAX_PARTS * PART_BYTES:
+        # The whole state (the LM's is about 98 MiB, two thirds of it Adam's moments) would need more files
+        # than come back, and a missing part loses the piece. Slim, it re-warms its learning rate at home.
+        state = torch.load(run_dir / "last.pt", map_location="cpu", weights_only=False)
+        slim_path = run_dir / "slim.pt"
+        torch.save(slim(state), slim_path)
+        data = slim_path.read_bytes()
+        print(f"the state is over {MAX_PARTS} parts: sending it without Adam's moments, weights in bf16", flush=True)
     n = 0
     for n, i in enumerate(range(0, len(data), PART_BYTES)):
         (out / f"state.part{n:02d}").write_bytes(data[i : i + PART_BYTES])
