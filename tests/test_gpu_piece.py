@@ -51,10 +51,11 @@ def test_a_piece_trains_from_the_bundle_and_comes_back(
     for name in ("params.json", "tekken.json"):  # no weights: LM training never runs the codec
         shutil.copy2(tiny_dir / name, bundle / "codec" / name)
     piece.pack_frames(items(), bundle / "frames.xz")
+    piece.pack_frames(items(4), bundle / "val_frames.xz")  # held-out losses on the GPU too
     cfg = LMConfig(
         run=RunConfig(steps=6, batch_size=2, log_every=100, ckpt_every=3),
         optim=OptimConfig(lr=3e-3, warmup_steps=2),
-        data=LMDataConfig(min_ref_frames=4, max_ref_frames=8),
+        data=LMDataConfig(min_ref_frames=4, max_ref_frames=8, val_every=3),
         codec=str(tiny_dir),
     )
     (bundle / "config.json").write_text(json.dumps(to_dict(cfg)))
@@ -68,7 +69,8 @@ def test_a_piece_trains_from_the_bundle_and_comes_back(
     assert piece.cmd_unpack(Namespace(stage="lm", parts=out, run=local)) == 0
     state = load_state(local / "last.pt")
     assert state["step"] == 6 and "optim" in state
-    assert len((local / "metrics.jsonl").read_text().splitlines()) == 6
+    rows = [json.loads(x) for x in (local / "metrics.jsonl").read_text().splitlines()]
+    assert len(rows) == 6 and [r["step"] for r in rows if "val_fm" in r] == [3, 6]
 
     # A state too big for the files that come back travels slim: no Adam moments, bf16 weights.
     full = (tmp_path / "work" / "run" / "last.pt").stat().st_size
@@ -116,3 +118,52 @@ def test_a_codec_decoder_piece_carries_opus_audio_and_no_teacher(tmp_path: Path)
     k = next(k for k in state["model"] if k.startswith(enc) and state["model"][k].is_floating_point())
     # The encoder was frozen: only the bf16 trip touched it.
     torch.testing.assert_close(after["model"][k], state["model"][k].to(torch.bfloat16).float())
+
+
+def test_an_lm_piece_reads_the_shelfs_frames_and_its_texts_as_ids(
+    tiny_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What keeps an LM piece under the 64 MiB that travel: the frames come from the shelf, which travels with
+    the working tree anyway, and the texts as ids, so the GPU machine needs no mistral-common wheels."""
+    import sys
+
+    from voxtral_tts.data.frames import write_frames
+    from voxtral_tts.train.lm import load_frame_corpus
+
+    piece = load()
+    data, store = tmp_path / "data", tmp_path / "shelf"
+    store.mkdir()
+    for name, group in (("default-frames", items()), ("default-frames-val", items(4))):
+        write_frames(data / name, [(it.codes, it.text, it.speaker, it.lang) for it in group])
+    load_script("recipes/default/shelf.py").save_frames(data, store)
+    monkeypatch.setattr(piece, "SHELF", store)
+    folders = {name: data / name for name in ("default-frames", "default-frames-val")}
+    assert piece.frames_on_shelf(folders)
+    index = (data / "default-frames-val" / "index.jsonl").read_text()
+    (data / "default-frames-val" / "index.jsonl").write_text(index.replace("sentence", "other"))
+    assert not piece.frames_on_shelf(folders)  # re-encoded here since: the frames must travel in the bundle
+    (data / "default-frames-val" / "index.jsonl").write_text(index)
+
+    bundle = tmp_path / "bundle"
+    (bundle / "codec").mkdir(parents=True)
+    for name in ("params.json", "tekken.json"):
+        shutil.copy2(tiny_dir / name, bundle / "codec" / name)
+    (bundle / "shelf-frames.json").write_text(json.dumps({"val": True}))
+    groups = [load_frame_corpus(folder, 250) for folder in folders.values()]
+    piece.TextTable.write(bundle / "texts.json.xz", groups, tiny_dir / "tekken.json", spoken=True)
+    cfg = LMConfig(
+        run=RunConfig(steps=4, batch_size=2, log_every=100, ckpt_every=2),
+        optim=OptimConfig(lr=3e-3, warmup_steps=2),
+        data=LMDataConfig(min_ref_frames=4, max_ref_frames=8, val_every=2, spoken_text=False),
+        codec=str(tiny_dir),
+    )
+    (bundle / "config.json").write_text(json.dumps(to_dict(cfg)))
+    for name in [m for m in sys.modules if m == "mistral_common" or m.startswith("mistral_common.")]:
+        monkeypatch.setitem(sys.modules, name, None)  # the GPU machine has none
+    monkeypatch.setitem(sys.modules, "mistral_common", None)
+    work = tmp_path / "work"
+    args = Namespace(stage="lm", bundle=bundle, minutes=0.0, out=str(tmp_path / "out"), workdir=str(work), device="cpu")
+    assert piece.cmd_run(args) == 0
+    assert (work / "data" / "default-frames" / "index.jsonl").is_file()  # unpacked there from the shelf
+    rows = [json.loads(x) for x in (tmp_path / "out" / "metrics.jsonl").read_text().splitlines()]
+    assert [r["step"] for r in rows if "val_fm" in r] == [2, 4]

@@ -3,8 +3,10 @@
 A lent machine takes at most 64 MiB (working tree included) and returns at most 8 files of 16 MiB, and its
 Python lacks mistral-common, soundfile and soxr. So a piece carries only what the stage reads, compactly:
 
-- `--stage lm`: the frames packed tightly (uint16 semantic, uint8 acoustic, lzma), the codec's params.json
-  and tekken.json (never its weights: LM training does not run the codec), the LM weights in bf16;
+- `--stage lm`: the LM weights in bf16, the codec's params.json and tekken.json (never its weights: LM
+  training does not run the codec), the transcripts as token ids (so no mistral-common there), and the frames:
+  read there from the committed shelf when it holds these very ones (it travels with the working tree), else
+  packed tightly (uint16 semantic, uint8 acoustic, lzma);
 - `--stage codec`, the decoder phase only (past `loss.freeze_encoder_at`, when no teacher is needed): a
   random subset of the training audio as Ogg/Opus, and the codec, discriminator and head weights in bf16;
 
@@ -28,6 +30,8 @@ import lzma
 import shutil
 import subprocess
 import sys
+import tarfile
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -37,7 +41,16 @@ ROOT = HERE.parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(HERE))  # shelf.py, next to this script
 
-from shelf import adopt, bf16, fp32, slim, unslim  # noqa: E402, F401  (bf16/fp32: the tests' round trip)
+from shelf import (  # noqa: E402, F401  (bf16/fp32: the tests' round trip)
+    SHELF,
+    adopt,
+    bf16,
+    fp32,
+    frames_path,
+    restore_frames,
+    slim,
+    unslim,
+)
 
 PART_BYTES = 15 * 2**20
 CARRY_LIMIT = 64 * 2**20
@@ -45,17 +58,67 @@ CARRY_LIMIT = 64 * 2**20
 MAX_PARTS = 8 - 3
 # What the package imports for each stage and the GPU image lacks (py3.12 wheels).
 AUDIO_WHEELS = ["soundfile", "cffi", "pycparser", "soxr"]
-WHEELS = {
-    "codec": AUDIO_WHEELS,
-    "lm": AUDIO_WHEELS + [
-        "mistral_common", "pydantic", "pydantic_core", "pydantic_extra_types", "annotated_types",
-        "typing_inspection", "pycountry", "jsonschema", "jsonschema_specifications", "referencing", "rpds_py",
-    ],
-}  # fmt: skip
+# The LM's texts travel as ids (`TextTable`), so it needs no mistral-common: with pydantic and pycountry that was
+# 17 MiB of wheels, more than the room the working tree leaves beside the LM's weights.
+WHEELS = {"codec": AUDIO_WHEELS, "lm": AUDIO_WHEELS}
 AUDIO_BUDGET = 30 * 2**20  # Opus audio a codec piece carries
 
 
-# -- frames -----------------------------------------------------------------------------------------------------
+# -- texts and frames ---------------------------------------------------------------------------------------------
+
+
+def text_key(item) -> str:
+    """A frame item's text with its language: the same words can be said differently in two languages."""
+    return f"{item.lang}\x00{item.text}"
+
+
+class TextTable:
+    """The ids of every text a piece trains on, made when packing (with the tokenizer and, as training does,
+    the spoken form of each transcript), so the GPU machine needs neither."""
+
+    def __init__(self, path: Path) -> None:
+        table = json.loads(lzma.decompress(path.read_bytes()))
+        self.path, self.vocab_size, self.ids = path, int(table["vocab_size"]), table["ids"]
+
+    def text_ids(self, text: str) -> list[int]:
+        if text not in self.ids:
+            raise SystemExit(f"{self.path}: no ids for {text!r}; pack the piece again")
+        return self.ids[text]
+
+    @staticmethod
+    def write(path: Path, groups: list[list], tekken: Path, spoken: bool) -> None:
+        from voxtral_tts.text import PromptTokenizer
+        from voxtral_tts.train.lm import spoken_transcripts
+
+        tok = PromptTokenizer(tekken)
+        ids = {}
+        for group in groups:
+            for raw, said in zip(group, spoken_transcripts(group) if spoken else group):
+                ids[text_key(raw)] = tok.text_ids(said.text)
+        path.write_bytes(lzma.compress(json.dumps({"vocab_size": tok.vocab_size, "ids": ids}).encode()))
+
+
+def frames_on_shelf(folders: dict[str, Path], shelf: Path | None = None) -> bool:
+    """Whether the tracked shelf's frames archive holds these very folders ({name in the archive: local folder}),
+    by their index and codes files. It travels with the working tree anyway, so a piece can read them there."""
+    src = frames_path(shelf or SHELF)
+    if not src.exists():
+        return False
+    want = {}
+    for name, folder in folders.items():
+        for f in ("index.jsonl", "codes.json"):
+            if not (folder / f).is_file():
+                return False
+            want[f"{name}/{f}"] = (folder / f).read_bytes()
+    with tarfile.open(src, "r:xz") as tar:
+        for member in tar:
+            if member.name in want:
+                got = tar.extractfile(member)
+                if got is None or got.read() != want.pop(member.name):
+                    return False
+            if not want:
+                return True
+    return False
 
 
 def pack_frames(items, path: Path) -> None:
@@ -159,8 +222,23 @@ def cmd_pack(args) -> int:
         for name in ("params.json", "tekken.json"):
             shutil.copy2(Path(args.codec) / name, out / "codec" / name)
         items = load_frame_corpus(args.frames, cfg.data.max_frames)
-        pack_frames(items, out / "frames.xz")
-        what = f"{len(items)} utterances of frames"
+        # The held-out loss picks best.pt and says how far the run is; these are the items it reads.
+        val = Path(cfg.data.val_frames or args.val_frames)
+        held_out = load_frame_corpus(val, cfg.data.max_frames)[: cfg.data.val_items] if val.exists() else []
+        folders = {"default-frames": Path(args.frames), **({"default-frames-val": val} if held_out else {})}
+        if frames_on_shelf(folders):
+            (out / "shelf-frames.json").write_text(json.dumps({"val": bool(held_out)}))
+            where = "read there from the shelf"
+        else:
+            pack_frames(items, out / "frames.xz")
+            if held_out:
+                pack_frames(held_out, out / "val_frames.xz")
+            where = "packed"
+        what = f"{len(items)} utterances of frames and {len(held_out)} held-out ones, {where}"
+        TextTable.write(
+            out / "texts.json.xz", [items, held_out], Path(args.codec) / "tekken.json", cfg.data.spoken_text
+        )
+        cfg.data.val_frames, cfg.data.spoken_text = "", False  # the piece reads its frames and ids as above
     else:
         cfg = load_config(CodecConfig, args.config or HERE / "train" / "codec.yaml", args.set)
         freeze = cfg.loss.freeze_encoder_at
@@ -175,15 +253,24 @@ def cmd_pack(args) -> int:
         torch.save(slim(state), out / "state.pt")
     (out / "config.json").write_text(json.dumps(to_dict(cfg), indent=1))
     download_wheels(ROOT / ".whl", WHEELS[args.stage])
-    size = folder_bytes(out) + folder_bytes(ROOT / ".whl")
-    tree = int(subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True).stdout.count(b"\0"))
-    print(f"packed {what}; bundle {folder_bytes(out) / 2**20:.1f} MiB + wheels "
-          f"{folder_bytes(ROOT / '.whl') / 2**20:.1f} MiB = {size / 2**20:.1f} MiB (plus the {tree}-file working tree; "
-          f"the limit is {CARRY_LIMIT / 2**20:.0f} MiB in all)")  # fmt: skip
+    bundle, wheels, tree = folder_bytes(out), folder_bytes(ROOT / ".whl"), tree_bytes()
+    size = bundle + wheels + tree
+    print(f"packed {what}; bundle {bundle / 2**20:.1f} MiB + wheels {wheels / 2**20:.1f} MiB + the working tree, "
+          f"which travels too, {tree / 2**20:.1f} MiB = {size / 2**20:.1f} MiB of the {CARRY_LIMIT / 2**20:.0f} MiB "
+          "that may travel")  # fmt: skip
     if size > CARRY_LIMIT:
         print("too big to carry: lower --audio-mb, or data.max_frames for the LM", file=sys.stderr)
         return 1
     return 0
+
+
+def tree_bytes() -> int:
+    """What the device machine copies besides the carried paths: tracked files, and untracked ones git does not
+    ignore (the committed shelf is most of it)."""
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=ROOT, capture_output=True
+    ).stdout
+    return sum((ROOT / name).stat().st_size for name in listed.decode().split("\0") if (ROOT / name).is_file())
 
 
 # -- run (there) ------------------------------------------------------------------------------------------------
@@ -213,9 +300,23 @@ def cmd_run(args) -> int:
         torch.save(unslim(state), run_dir / "last.pt")
     print(f"{args.stage}: training on {args.device} for at most {args.minutes} min", flush=True)
     if args.stage == "lm":
+        from voxtral_tts.train.lm import load_frame_corpus
         from voxtral_tts.train.lm_run import train_lm
 
-        train_lm(cfg, corpus=unpack_frames(bundle / "frames.xz"))
+        if (bundle / "shelf-frames.json").exists():
+            data = Path(args.workdir) / "data"
+            restore_frames(data, SHELF)
+            corpus = load_frame_corpus(data / "default-frames", cfg.data.max_frames)
+            with_val = json.loads((bundle / "shelf-frames.json").read_text())["val"]
+            val = load_frame_corpus(data / "default-frames-val", cfg.data.max_frames) if with_val else []
+        else:
+            corpus = unpack_frames(bundle / "frames.xz")
+            val = unpack_frames(bundle / "val_frames.xz") if (bundle / "val_frames.xz").exists() else []
+        tokenizer = None
+        if (bundle / "texts.json.xz").exists():
+            tokenizer = TextTable(bundle / "texts.json.xz")
+            corpus, val = ([replace(it, text=text_key(it)) for it in group] for group in (corpus, val))
+        train_lm(cfg, corpus=corpus, val_corpus=val[: cfg.data.val_items] or None, tokenizer=tokenizer)
     else:
         from voxtral_tts.train.codec_run import train_codec
 
@@ -270,6 +371,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--run", type=Path, help="default: runs/default-STAGE")
     p.add_argument("--frames", type=Path, default=ROOT / "data" / "default-frames", help="lm: the encoded frames")
     p.add_argument("--codec", type=Path, default=ROOT / "models" / "default-codec", help="lm: the codec folder")
+    p.add_argument(
+        "--val-frames",
+        type=Path,
+        default=ROOT / "data" / "default-frames-val",
+        help="lm: held-out frames, when the config names none (skipped if absent)",
+    )
     p.add_argument("--manifest", help="codec: training manifest (default: the config's)")
     p.add_argument("--audio-mb", type=int, default=AUDIO_BUDGET // 2**20, help="codec: Opus audio to carry")
     p.add_argument("--config", type=Path, help="default: train/STAGE.yaml")

@@ -6,6 +6,7 @@ import json
 import random
 from contextlib import nullcontext
 from pathlib import Path
+from typing import Protocol
 
 import torch
 
@@ -53,12 +54,21 @@ def codec_args(model: VoxtralModel) -> dict:
     return args
 
 
-def build_model(cfg: LMConfig) -> tuple[VoxtralModel, PromptTokenizer]:
-    """The model to train: a preset size (or `init_from`) with the frozen codec of `cfg.codec`."""
+class TextIds(Protocol):
+    """What training needs of a tokenizer: the text's ids and the vocabulary's size."""
+
+    vocab_size: int
+
+    def text_ids(self, text: str) -> list[int]: ...
+
+
+def build_model(cfg: LMConfig, tokenizer: TextIds | None = None) -> tuple[VoxtralModel, TextIds]:
+    """The model to train: a preset size (or `init_from`) with the frozen codec of `cfg.codec`. `tokenizer`:
+    instead of the codec folder's tekken.json (a table made elsewhere, where mistral-common is missing)."""
     if not cfg.codec:
         raise ConfigError("config: 'codec' must name a model folder whose codec made the frames")
     codec_dir = Path(cfg.codec)
-    tokenizer = PromptTokenizer(codec_dir / TOKENIZER)
+    tokenizer = tokenizer or PromptTokenizer(codec_dir / TOKENIZER)
     if not cfg.codec_weights:
         if cfg.init_from:
             raise ConfigError("config: init_from needs the codec's weights (codec_weights: true)")
@@ -142,10 +152,12 @@ def train_lm(
     stop_after: int | None = None,
     corpus: list[FrameItem] | None = None,
     val_corpus: list[FrameItem] | None = None,
+    tokenizer: TextIds | None = None,
 ) -> Path:
     """Train until `cfg.run.steps` optimizer steps (or `stop_after`, to simulate an interrupted run).
     Resumes from `out_dir/last.pt` when it exists. Returns the run folder. `val_corpus` (or
-    `cfg.data.val_frames`): held-out items whose losses are logged every `cfg.data.val_every` steps."""
+    `cfg.data.val_frames`): held-out items whose losses are logged every `cfg.data.val_every` steps.
+    `tokenizer`: see `build_model`."""
     if cfg.best_by not in BEST_BY:
         raise ConfigError(f"config: best_by is {cfg.best_by!r}; choose one of {', '.join(BEST_BY)}")
     if cfg.input_noise < 0:
@@ -159,7 +171,7 @@ def train_lm(
         out.mkdir(parents=True, exist_ok=True)
         dump_config(cfg, out / "config.yaml")
     torch.manual_seed(run.seed)
-    model, tokenizer = build_model(cfg)
+    model, tokenizer = build_model(cfg, tokenizer)
     model.to(d.device).train()
     if cfg.dropout > 0:
         add_residual_dropout(model, cfg.dropout)
