@@ -316,7 +316,7 @@ def cmd_run(args) -> int:
         if (bundle / "texts.json.xz").exists():
             tokenizer = TextTable(bundle / "texts.json.xz")
             corpus, val = ([replace(it, text=text_key(it)) for it in group] for group in (corpus, val))
-        train_lm(cfg, corpus=corpus, val_corpus=val[: cfg.data.val_items] or None, tokenizer=tokenizer)
+        train_lm(cfg, corpus=corpus, val_corpus=val or None, tokenizer=tokenizer)  # it keeps val_items of them
     else:
         from voxtral_tts.train.codec_run import train_codec
 
