@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 import torch
 
-from voxtral_tts import Request, VoxtralTTS
-from voxtral_tts.generate import Engine, FrameLoop
+from voxtral_tts import Request, VoxtralTTS, generate
+from voxtral_tts.generate import Engine, FrameLoop, voice_key
 from voxtral_tts.streaming import StreamDecoder, decode_frames
 
 
@@ -37,7 +39,7 @@ def test_semantic_codes_are_greedy_and_fed_back_as_code_sums(long_tts: VoxtralTT
     m = long_tts.model
     audio = long_tts.generate("Check the loop.", voice="tiny_female", seed=4, max_seconds=0.4)
     frames = torch.from_numpy(audio.frames)
-    prompt, _ = long_tts._prompt("Check the loop.", "tiny_female", None)
+    prompt, _, _ = long_tts._prompt("Check the loop.", "tiny_female", None)
     seq = prompt
     for k in range(frames.shape[0]):
         h = m.backbone(seq[None], m.backbone.new_cache(1, seq.shape[0]))[0, -1]
@@ -242,3 +244,47 @@ def test_a_stored_voice_prefix_gives_the_same_frames_and_prefills_only_the_text(
         prefilled.clear()
         run(engine)  # a store of one: the male voice pushed the female one out
         assert prefilled == [voice, text] and len(engine.prefixes) == 1
+
+
+def test_a_request_without_a_voice_key_is_stored_by_its_embeddings(
+    long_tts64: VoxtralTTS, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tts, m = long_tts64, long_tts64.model
+    prefills: list[int] = []
+    real = m.backbone.forward
+
+    def spy(x, cache, lengths=None, rows=None):
+        if x.shape[1] > 1:
+            prefills.append(x.shape[1])
+        return real(x, cache, lengths=lengths, rows=rows)
+
+    monkeypatch.setattr(m.backbone, "forward", spy)
+    keyed = tts._request("Same voice, new words.", "tiny_female", None, 5, None, 0.8)[0]
+    got = []
+    with torch.inference_mode():
+        engine = Engine(m, 2, 256, prefix_cache=4)
+        for key in (keyed.prefix_key, None, None):
+            engine.add(dataclasses.replace(keyed, prefix_key=key, generator=torch.Generator().manual_seed(5)))
+            frames = []
+            while engine.active:
+                frames += [r.frame for r in engine.step() if r.frame is not None]
+            got.append(torch.stack(frames))
+    # The two kinds of key never meet (the first bare request prefilled its voice), and the second bare
+    # request found the first one's entry.
+    assert len(prefills) == 5 and len(engine.prefixes) == 2
+    assert torch.equal(got[0], got[1]) and torch.equal(got[1], got[2])
+
+
+def test_voice_key_names_the_content_and_hashes_a_tensor_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[bytes] = []
+    real = generate._digest
+    monkeypatch.setattr(generate, "_digest", lambda tag, t: calls.append(tag) or real(tag, t))
+    rows = torch.randn(6, 16).to(torch.bfloat16)
+    key = voice_key(rows)
+    assert voice_key(rows) == key and len(calls) == 1  # remembered for the same tensor
+    assert voice_key(rows.clone()) == key and len(calls) == 2  # a copy: hashed, and the same name
+    changed = rows.clone()
+    changed[3, 7] += 1
+    assert voice_key(changed) != key
+    assert voice_key(rows.float()) != key  # another dtype embeds differently
+    assert voice_key(rows[:5]) != key

@@ -30,7 +30,7 @@ def test_preset_prompt_ids_equal_mistral_common(tts: VoxtralTTS, tiny_dir: Path,
 
 
 def test_prompt_embeddings_splice_voice_rows_into_audio_slots(tts: VoxtralTTS) -> None:
-    emb, prefix = tts._prompt("Hi there", "tiny_male", None)
+    emb, prefix, _ = tts._prompt("Hi there", "tiny_male", None)
     ids = tts.tokenizer.speech_ids("Hi there", voice="tiny_male")
     assert ids[prefix - 1] == 36 and ids[prefix - 2] == 24  # the voice part ends at [NEXT_AUDIO_TEXT]
     rows = tts.voice_bank.rows("tiny_male").float()
@@ -48,7 +48,7 @@ def test_reference_prompt_has_ceil_seconds_times_rate_plus_one_slots(
     wave = (0.2 * np.sin(np.arange(n) * 0.05)).astype(np.float32)
     path = tmp_path / "r.wav"
     sf.write(path, wave, 24000, subtype="FLOAT")
-    emb, prefix = tts._prompt("Copy my voice.", None, path)
+    emb, prefix, _ = tts._prompt("Copy my voice.", None, path)
     ids = tts.tokenizer.speech_ids("Copy my voice.", ref_audio=wave[: n - 1] if n % 1920 == 0 else wave)
     slots = sum(1 for i in ids if i == 24)
     assert slots == math.ceil(seconds * 12.5) + 1

@@ -19,7 +19,7 @@ from .audio import Audio, check_reference, load_audio
 from .checkpoint import TOKENIZER, load_model
 from .config import AUDIO_ID
 from .errors import CheckpointError, EncoderMissingError, TextError, VoiceError
-from .generate import FrameRequest, voice_prefix
+from .generate import FrameRequest, voice_key, voice_prefix
 from .longform import LongFormJob, LongFormOptions, run_batch
 from .text import PromptTokenizer
 from .voices import VoiceBank
@@ -58,6 +58,11 @@ DEFAULT_MODEL = Path(__file__).parent / "models" / "default"
 def default_model() -> Path | None:
     """The folder of the model that ships with the package, or None when this install has none."""
     return DEFAULT_MODEL if (DEFAULT_MODEL / "params.json").is_file() else None
+
+
+def _require_text(text: object) -> None:
+    if not isinstance(text, str) or not text.strip():
+        raise TextError("text is empty: give at least one word to speak")
 
 
 def _resolve(path: str | Path | None) -> Path:
@@ -198,12 +203,12 @@ class VoxtralTTS:
             rows = self.model.embed_frames(codes)
         return wave, rows
 
-    def _prompt(self, text: str, voice: str | None, ref_audio: RefAudio | None) -> tuple[torch.Tensor, int]:
-        """The prompt's embeddings, and how many of its positions are the voice (`FrameRequest.prefix`)."""
-        if not isinstance(text, str) or not text.strip():
-            raise TextError("text is empty: give at least one word to speak")
+    def _prompt(self, text: str, voice: str | None, ref_audio: RefAudio | None) -> tuple[torch.Tensor, int, bytes]:
+        """The prompt's embeddings, how many of its positions are the voice (`FrameRequest.prefix`), and what
+        names that voice part (`FrameRequest.prefix_key`)."""
+        _require_text(text)  # before a reference clip is encoded for nothing
         name, wave, rows = self._voice_rows(voice, ref_audio)
-        return self._embed_prompt(text, name, wave, rows), voice_prefix(rows.shape[0])
+        return self._embed_prompt(text, name, wave, rows), voice_prefix(rows.shape[0]), voice_key(rows)
 
     def _voice_rows(
         self, voice: str | None, ref_audio: RefAudio | None
@@ -220,6 +225,9 @@ class VoxtralTTS:
         return voice, None, self.voice_bank.rows(voice)
 
     def _embed_prompt(self, text: str, voice: str | None, wave: np.ndarray | None, rows: torch.Tensor) -> torch.Tensor:
+        """The prompt's embeddings for `text` in a preset `voice`, or in a reference clip's voice (`wave`; only
+        its length counts, for the slot count), with the voice's `rows` in its [AUDIO] slots."""
+        _require_text(text)
         if wave is not None:
             ids = self.tokenizer.speech_ids(text, ref_audio=wave)
         else:
@@ -252,7 +260,7 @@ class VoxtralTTS:
         if max_seconds is not None and max_seconds <= 0:
             raise ValueError(f"max_seconds must be positive, got {max_seconds}")
         max_frames = DEFAULT_MAX_FRAMES if max_seconds is None else max(1, math.ceil(max_seconds * self.frame_rate))
-        prompt, prefix = self._prompt(text, voice, ref_audio)
+        prompt, prefix, prefix_key = self._prompt(text, voice, ref_audio)
         room = self.args.backbone.max_seq_len - prompt.shape[0] - 2
         if room < 1:
             raise TextError(
@@ -265,6 +273,7 @@ class VoxtralTTS:
             generator=torch.Generator().manual_seed(seed),
             noise=noise,
             prefix=prefix,
+            prefix_key=prefix_key,
         )
         return req, seed
 

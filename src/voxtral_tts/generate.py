@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+import threading
+import weakref
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
@@ -49,12 +51,45 @@ class FrameRequest:
     # Leading prompt positions that other requests are likely to share: the voice part. An engine keeps
     # their keys and values by content and then prefills only the rest (see `Engine`).
     prefix: int = 0
+    # What names those positions' content (`voice_key` of the voice rows); None makes the engine digest the
+    # embeddings themselves, which on a GPU costs a copy to the host and a hash for every admission.
+    prefix_key: bytes | None = None
 
 
 def voice_prefix(n_voice_rows: int) -> int:
     """Positions of [BOS] [BEGIN_AUDIO] [AUDIO]xN [NEXT_AUDIO_TEXT], the part of the prompt that is the same
     for every text in one voice (spec §1.2)."""
     return n_voice_rows + 3
+
+
+_KEYS: OrderedDict[int, tuple[weakref.ref, bytes]] = OrderedDict()
+_KEYS_LOCK = threading.Lock()
+
+
+def _digest(tag: bytes, t: torch.Tensor) -> bytes:
+    data = t.detach().to("cpu").contiguous()
+    h = hashlib.blake2b(tag + repr((data.dtype, tuple(data.shape))).encode(), digest_size=20)
+    h.update(data.reshape(-1).view(torch.uint8).numpy().tobytes())
+    return h.digest()
+
+
+def voice_key(rows: torch.Tensor) -> bytes:
+    """A digest of a voice's rows, which with the model's fixed tokens make up a prompt's voice part.
+
+    Remembered per tensor: a preset voice is one cached tensor, so its requests are not hashed again (a
+    4B voice of 10 s is 0.8 MB). The weak reference guards against a new tensor reusing a dead one's id.
+    """
+    with _KEYS_LOCK:
+        hit = _KEYS.get(id(rows))
+        if hit is not None and hit[0]() is rows:
+            _KEYS.move_to_end(id(rows))
+            return hit[1]
+    key = _digest(b"voice", rows)
+    with _KEYS_LOCK:
+        _KEYS[id(rows)] = (weakref.ref(rows), key)
+        while len(_KEYS) > 64:
+            _KEYS.popitem(last=False)
+    return key
 
 
 @dataclass
@@ -94,8 +129,8 @@ class Engine:
 
     Voice prefixes: a request's first `prefix` positions are usually a voice that other requests use too.
     Under causal attention their keys and values depend on nothing after them, so the engine keeps the last
-    `prefix_cache` distinct ones (by a digest of the embeddings) and copies them into a new slot instead of
-    prefilling them again. A miss prefills the prefix and then the rest, so a request's frames are the same
+    `prefix_cache` distinct ones (by `FrameRequest.prefix_key`, else a digest of the embeddings) and copies
+    them into a new slot instead of prefilling them again. A miss prefills the prefix and then the rest, so a request's frames are the same
     whether its voice was in the store or not.
     """
 
@@ -196,7 +231,7 @@ class Engine:
         if n == 0:
             return
         head = request.prompt[:n].to(device=self.model.device, dtype=self.model.dtype)
-        key = hashlib.blake2b(head.float().cpu().numpy().tobytes(), digest_size=20).digest()
+        key = request.prefix_key + n.to_bytes(4, "little") if request.prefix_key is not None else _digest(b"emb", head)
         cache, row = self.cache, slice(slot, slot + 1)
         if key in self.prefixes:
             self.prefixes.move_to_end(key)

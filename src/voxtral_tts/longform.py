@@ -49,7 +49,7 @@ import torch
 
 from .audio import Audio
 from .errors import TextError
-from .generate import FrameLoop, FrameRequest, check_noise_scale, voice_prefix
+from .generate import FrameLoop, FrameRequest, check_noise_scale, voice_key, voice_prefix
 from .streaming import STREAM_FIRST_CHUNK, StreamDecoder, decode_frames
 from .text.normalize import LANGUAGES, guess_language, normalize
 from .text.split import DEFAULT_MAX_CHARS, chunk_text
@@ -371,6 +371,7 @@ class LongFormJob:
             noise=self.noise if k == 0 and n == 0 else None,
             noise_scale=self.noise_scale,
             prefix=voice_prefix(self.rows.shape[0]),
+            prefix_key=voice_key(self.rows),
         )
         # Holding a chunk back until it is past the truncation bound is what lets a stream still retry it.
         # The first chunk holds no longer than a stream's first block needs anyway, so the time to first

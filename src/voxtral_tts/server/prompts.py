@@ -1,7 +1,7 @@
 """Speech prompts for the scheduler, from a preset voice, a reference clip or a stored cloned voice.
 
-Mirrors `VoxtralTTS._prompt` / `_request` (so a request's audio equals `VoxtralTTS.generate` with the
-same seed), with one difference: a voice's rows are computed once per request (a clip is encoded once,
+Builds requests as `VoxtralTTS._request` does, through the same `_embed_prompt` (so a request's audio equals
+`VoxtralTTS.generate` with the same seed), with one difference: a voice's rows are computed once per request (a clip is encoded once,
 a stored voice is read from disk), however many requests a generation makes of it.
 """
 
@@ -13,11 +13,9 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from ..api import DEFAULT_CFG_ALPHA, MAX_TEXT_TOKENS, VoxtralTTS
-from ..config import AUDIO_ID
-from ..errors import TextError, VoiceError
-from ..generate import FrameRequest, check_noise_scale, voice_prefix
-from ..text import PromptTokenizer
+from ..api import DEFAULT_CFG_ALPHA, VoxtralTTS
+from ..errors import TextError
+from ..generate import FrameRequest, check_noise_scale, voice_key, voice_prefix
 from .scheduler import SinglePass
 
 
@@ -30,11 +28,9 @@ class VoiceRows:
     preset: str | None = None
     ref_samples: int = 0
 
-    def ids(self, tts: VoxtralTTS, text: str) -> list[int]:
-        if self.preset is not None:
-            return tts.tokenizer.speech_ids(text, voice=self.preset)
-        # The tokenizer reads only the clip's length, to count its [AUDIO] slots.
-        return tts.tokenizer.speech_ids(text, ref_audio=np.zeros(self.ref_samples, np.float32))
+    def wave(self) -> np.ndarray | None:
+        """A stand-in for the reference clip: the tokenizer reads only its length, to count its [AUDIO] slots."""
+        return None if self.preset is not None else np.zeros(self.ref_samples, np.float32)
 
 
 def preset_rows(tts: VoxtralTTS, name: str) -> VoiceRows:
@@ -78,22 +74,7 @@ def frame_request(
     max_len: int,
     noise_scale: float | None = None,
 ) -> FrameRequest:
-    if not isinstance(text, str) or not text.strip():
-        raise TextError("text is empty: give at least one word to speak")
-    ids = voice.ids(tts, text)
-    n_text = len(ids) - PromptTokenizer.audio_slots(ids) - 5
-    if n_text > MAX_TEXT_TOKENS:
-        raise TextError(
-            f"text is {n_text} tokens, more than the {MAX_TEXT_TOKENS} one pass reads; split it into shorter parts"
-        )
-    model = tts.model
-    with torch.inference_mode():
-        ids_t = torch.tensor(ids, device=model.device)
-        slots = torch.nonzero(ids_t == AUDIO_ID).flatten()
-        if slots.numel() != voice.rows.shape[0]:
-            raise VoiceError(f"prompt has {slots.numel()} audio slots but the voice has {voice.rows.shape[0]} rows")
-        emb = model.backbone.tok_embeddings(ids_t).clone()
-        emb[slots] = voice.rows.to(device=emb.device, dtype=emb.dtype)
+    emb = tts._embed_prompt(text, voice.preset, voice.wave(), voice.rows)
     n = emb.shape[0]
     # As `_request`, and within the engine's cache: prompt + frames + 1 positions.
     room = min(tts.args.backbone.max_seq_len - n - 2, max_len - n - 1)
@@ -106,4 +87,5 @@ def frame_request(
         generator=torch.Generator().manual_seed(int(seed)),
         noise_scale=check_noise_scale(noise_scale),
         prefix=voice_prefix(voice.rows.shape[0]),
+        prefix_key=voice_key(voice.rows),
     )
