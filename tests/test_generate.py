@@ -206,19 +206,25 @@ def test_requests_joining_and_leaving_mid_stream_get_their_solo_output(long_tts6
         assert np.array_equal(np.stack(got[k]), solo[k]), k
 
 
-def test_a_stored_voice_prefix_gives_the_same_frames_and_prefills_only_the_text(
-    long_tts64: VoxtralTTS, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    tts, m = long_tts64, long_tts64.model
+def _count_prefills(m, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The lengths of the backbone's prefill passes (frame steps are one position and not counted)."""
     prefilled: list[int] = []
     real = m.backbone.forward
 
     def spy(x, cache, lengths=None, rows=None):
-        if x.shape[1] > 1:  # a prefill, not a frame step
+        if x.shape[1] > 1:
             prefilled.append(x.shape[1])
         return real(x, cache, lengths=lengths, rows=rows)
 
     monkeypatch.setattr(m.backbone, "forward", spy)
+    return prefilled
+
+
+def test_a_stored_voice_prefix_gives_the_same_frames_and_prefills_only_the_text(
+    long_tts64: VoxtralTTS, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tts, m = long_tts64, long_tts64.model
+    prefilled = _count_prefills(m, monkeypatch)
 
     def run(engine: Engine, voice: str = "tiny_female") -> torch.Tensor:
         engine.add(tts._request("Same voice, new words.", voice, None, 5, None, 0.8)[0])
@@ -250,15 +256,7 @@ def test_a_request_without_a_voice_key_is_stored_by_its_embeddings(
     long_tts64: VoxtralTTS, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     tts, m = long_tts64, long_tts64.model
-    prefills: list[int] = []
-    real = m.backbone.forward
-
-    def spy(x, cache, lengths=None, rows=None):
-        if x.shape[1] > 1:
-            prefills.append(x.shape[1])
-        return real(x, cache, lengths=lengths, rows=rows)
-
-    monkeypatch.setattr(m.backbone, "forward", spy)
+    prefills = _count_prefills(m, monkeypatch)
     keyed = tts._request("Same voice, new words.", "tiny_female", None, 5, None, 0.8)[0]
     got = []
     with torch.inference_mode():
