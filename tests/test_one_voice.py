@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
 from conftest import load_script
 
 
 def test_one_voice_keeps_the_recipes_sentence_split() -> None:
     ov = load_script("recipes/default/one_voice.py")
-    voice = next(v for v in ov.teachers.all_voices() if v.speaker == "piper-joe")
+    voice = ov.pick_voice("piper-joe")
     jobs = ov.plan(voice, n_clips=40, seed=1234, pool=200, heldout=12)
     train = [j for j in jobs if j.split == "train"]
     held = [j for j in jobs if j.split == "heldout_sentences"]
@@ -19,3 +20,13 @@ def test_one_voice_keeps_the_recipes_sentence_split() -> None:
     assert sorted(j.text for j in held) == sorted(s.text for s in corpus_held)
     # Content-addressed ids: a second plan names the same clips, which is what lets a killed build resume.
     assert [j.id for j in ov.plan(voice, 40, 1234, 200, 12)] == [j.id for j in jobs]
+
+
+def test_a_voice_of_several_languages_needs_its_language() -> None:
+    ov = load_script("recipes/default/one_voice.py")
+    assert ov.pick_voice("piper-joe").lang == "en"
+    assert ov.pick_voice("kokoro-jf_alpha", "es").lang == "es"
+    with pytest.raises(SystemExit, match="choose one with --lang"):
+        ov.pick_voice("kokoro-jf_alpha")
+    with pytest.raises(SystemExit, match="no voice 'piper-joe' in 'fr'"):
+        ov.pick_voice("piper-joe", "fr")

@@ -38,19 +38,30 @@ def plan(voice: teachers.Voice, n_clips: int, seed: int, pool: int, heldout: int
     return jobs + [build_corpus._job("heldout_sentences", voice.lang, s, ident, spc) for s in held]
 
 
+def pick_voice(speaker: str, lang: str | None = None) -> teachers.Voice:
+    """The teacher voice `speaker` in `lang`; `lang` may be left out when the voice speaks one language."""
+    found = [v for v in teachers.all_voices() if v.speaker == speaker and lang in (None, v.lang)]
+    if not found:
+        names = sorted({v.speaker for v in teachers.all_voices()})
+        where = f" in {lang!r}" if lang else ""
+        raise SystemExit(f"one_voice: no voice {speaker!r}{where}; teachers.py has: {', '.join(names)}")
+    if len(found) > 1:
+        langs = ", ".join(v.lang for v in found)
+        raise SystemExit(f"one_voice: {speaker!r} speaks {langs}; choose one with --lang")
+    return found[0]
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--voice", default="piper-joe", help="a teacher speaker name (teachers.py), e.g. piper-joe")
+    ap.add_argument("--lang", help="the language, for a voice that speaks several (Kokoro styles, espeak-ng variants)")
     ap.add_argument("--clips", type=int, default=3000, help="training sentences")
     ap.add_argument("--out", type=Path, required=True)
     ap.add_argument("--workers", type=int, default=teachers.cpu_count())
     ap.add_argument("--seed", type=int, default=1234, help="the corpus seed whose sentence split is kept")
     args = ap.parse_args(argv)
 
-    by_name = {v.speaker: v for v in teachers.all_voices()}
-    if args.voice not in by_name:
-        raise SystemExit(f"one_voice: unknown voice {args.voice!r}; teachers.py has: {', '.join(sorted(by_name))}")
-    voice = by_name[args.voice]
+    voice = pick_voice(args.voice, args.lang)
     if not teachers.engine_available(voice.engine):
         raise SystemExit(f"one_voice: engine {voice.engine} is not installed (run recipes/default/install_engines.sh)")
     prof = build_corpus.PROFILES["default"]
