@@ -130,8 +130,8 @@ class Engine:
     Voice prefixes: a request's first `prefix` positions are usually a voice that other requests use too.
     Under causal attention their keys and values depend on nothing after them, so the engine keeps the last
     `prefix_cache` distinct ones (by `FrameRequest.prefix_key`, else a digest of the embeddings) and copies
-    them into a new slot instead of prefilling them again. A miss prefills the prefix and then the rest, so a request's frames are the same
-    whether its voice was in the store or not.
+    them into a new slot instead of prefilling them again. A miss prefills the prefix and then the rest, so a
+    request's frames are the same whether its voice was in the store or not.
     """
 
     def __init__(

@@ -1,8 +1,9 @@
 """Speech prompts for the scheduler, from a preset voice, a reference clip or a stored cloned voice.
 
-Builds requests as `VoxtralTTS._request` does, through the same `_embed_prompt` (so a request's audio equals
-`VoxtralTTS.generate` with the same seed), with one difference: a voice's rows are computed once per request (a clip is encoded once,
-a stored voice is read from disk), however many requests a generation makes of it.
+Builds requests as `VoxtralTTS._request` does, through the same `_embed_prompt` (so a request's audio
+equals `VoxtralTTS.generate` with the same seed), with one difference: a voice's rows are computed once
+per request (a clip is encoded once, a stored voice is read from disk), however many requests a
+generation makes of it.
 """
 
 from __future__ import annotations
