@@ -37,3 +37,18 @@ def test_snapshot_lists_only_finished_clips_and_leaves_the_real_manifest_alone(t
     # The pipeline takes manifest.jsonl as "corpus done"; a snapshot must never write it.
     assert not (tmp_path / "manifest.jsonl").exists()
     assert (tmp_path / "heldout_speakers.partial.jsonl").exists()
+
+
+def test_synthesize_journals_each_clip_before_handing_it_on(tmp_path: Path, monkeypatch) -> None:
+    bc = load()
+    voices = bc.teachers.select_voices("permissive", bc.LANGUAGES)
+    jobs = [j for j in bc.build_plan(voices, bc.PROFILES["smoke"], seed=1234)[0] if j.split == "train"][:3]
+    results = [{"ok": True, "duration": 1.0}, {"ok": False, "reason": "silent"}, {"ok": True, "duration": 2.0}]
+    monkeypatch.setattr(bc, "run_pool", lambda todo, out, workers: iter(list(zip(todo, results))))
+    journal: dict = {}
+    path = tmp_path / "journal.jsonl"
+    for n, j, res in bc.synthesize(jobs, tmp_path, 1, journal, path):
+        # A kill right after this clip must find it in the journal on disk already.
+        assert bc.load_journal(path)[j.id]["ok"] == res["ok"] and n == jobs.index(j) + 1
+    assert set(journal) == {j.id for j in jobs}
+    assert [journal[j.id]["teacher"] for j in jobs] == [j.identity.voice.engine for j in jobs]

@@ -31,7 +31,7 @@ import signal
 import sys
 import time
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass
@@ -352,6 +352,19 @@ def run_pool(jobs: list[Job], out: Path, workers: int) -> Iterable[tuple[Job, di
 # Journal, manifests, summary
 
 
+def synthesize(
+    todo: list[Job], out: Path, workers: int, journal: dict[str, dict[str, Any]], journal_path: Path
+) -> Iterator[tuple[int, Job, dict[str, Any]]]:
+    """(count, job, result) as clips finish, each result journaled first, so a killed build resumes where it was."""
+    with open(journal_path, "a", encoding="utf-8") as jf:
+        for n, (j, res) in enumerate(run_pool(todo, out, workers), 1):
+            res.update({"id": j.id, "teacher": j.identity.voice.engine, "v": PROCESS_VERSION})
+            jf.write(json.dumps(res, ensure_ascii=False) + "\n")
+            jf.flush()
+            journal[j.id] = res
+            yield n, j, res
+
+
 def load_journal(path: Path) -> dict[str, dict[str, Any]]:
     done: dict[str, dict[str, Any]] = {}
     if path.exists():
@@ -593,33 +606,28 @@ def main(argv: list[str] | None = None) -> int:
 
     old = signal.signal(signal.SIGTERM, on_signal)
     try:
-        with open(journal_path, "a", encoding="utf-8") as jf:
-            for n, (j, res) in enumerate(run_pool(todo, out, args.workers), 1):
-                res.update({"id": j.id, "teacher": j.identity.voice.engine, "v": PROCESS_VERSION})
-                jf.write(json.dumps(res, ensure_ascii=False) + "\n")
-                jf.flush()
-                journal[j.id] = res
-                if res.get("ok"):
-                    n_ok += 1
-                    secs += res["duration"]
-                else:
-                    n_fail += 1
-                done_cost += j.cost()
-                now = time.monotonic()
-                if (now - last >= 30 and now - t0 >= 20) or n == len(todo):
-                    last = now
-                    el = now - t0
-                    eta = el * (all_cost - done_cost) / done_cost if done_cost else float("inf")
-                    print(
-                        f"synth: {n}/{len(todo)} clips ({100 * done_cost / max(all_cost, 1e-9):.0f}% of work), "
-                        f"{secs / 3600:.2f} h of audio, {n_fail} failed, elapsed {_hms(el)}, "
-                        f"ETA {_hms(eta) if math.isfinite(eta) else '?'}",
-                        file=sys.stderr,
-                        flush=True,
-                    )
-                if stop["flag"]:
-                    print("build_corpus: stopping on SIGTERM; re-run to resume", file=sys.stderr)
-                    break
+        for n, j, res in synthesize(todo, out, args.workers, journal, journal_path):
+            if res.get("ok"):
+                n_ok += 1
+                secs += res["duration"]
+            else:
+                n_fail += 1
+            done_cost += j.cost()
+            now = time.monotonic()
+            if (now - last >= 30 and now - t0 >= 20) or n == len(todo):
+                last = now
+                el = now - t0
+                eta = el * (all_cost - done_cost) / done_cost if done_cost else float("inf")
+                print(
+                    f"synth: {n}/{len(todo)} clips ({100 * done_cost / max(all_cost, 1e-9):.0f}% of work), "
+                    f"{secs / 3600:.2f} h of audio, {n_fail} failed, elapsed {_hms(el)}, "
+                    f"ETA {_hms(eta) if math.isfinite(eta) else '?'}",
+                    file=sys.stderr,
+                    flush=True,
+                )
+            if stop["flag"]:
+                print("build_corpus: stopping on SIGTERM; re-run to resume", file=sys.stderr)
+                break
     except KeyboardInterrupt:
         print("\nbuild_corpus: interrupted; re-run the same command to resume", file=sys.stderr)
         return 130

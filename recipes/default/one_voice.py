@@ -17,7 +17,6 @@ Resumable: clips already in the journal are not synthesized again.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from pathlib import Path
@@ -73,23 +72,18 @@ def main(argv: list[str] | None = None) -> int:
     todo = [j for j in jobs if not (journal.get(j.id, {}).get("ok") and (out / j.audio).exists())]
     print(f"one_voice: {len(jobs)} clips of {voice.speaker} ({voice.lang}), {len(todo)} to make", file=sys.stderr)
     t0, last, secs = time.monotonic(), time.monotonic(), 0.0
-    with open(journal_path, "a", encoding="utf-8") as jf:
-        for n, (j, res) in enumerate(build_corpus.run_pool(todo, out, args.workers), 1):
-            res.update({"id": j.id, "teacher": voice.engine, "v": build_corpus.PROCESS_VERSION})
-            jf.write(json.dumps(res, ensure_ascii=False) + "\n")
-            jf.flush()
-            journal[j.id] = res
-            secs += res.get("duration", 0.0) if res.get("ok") else 0.0
-            now = time.monotonic()
-            if now - last >= 30 or n == len(todo):
-                last, el = now, now - t0
-                eta = el * (len(todo) - n) / n
-                print(
-                    f"synth: {n}/{len(todo)} clips, {secs / 3600:.2f} h of audio, elapsed {build_corpus._hms(el)}, "
-                    f"ETA {build_corpus._hms(eta)}",
-                    file=sys.stderr,
-                    flush=True,
-                )
+    for n, _, res in build_corpus.synthesize(todo, out, args.workers, journal, journal_path):
+        secs += res.get("duration", 0.0) if res.get("ok") else 0.0
+        now = time.monotonic()
+        if now - last >= 30 or n == len(todo):
+            last, el = now, now - t0
+            eta = el * (len(todo) - n) / n
+            print(
+                f"synth: {n}/{len(todo)} clips, {secs / 3600:.2f} h of audio, elapsed {build_corpus._hms(el)}, "
+                f"ETA {build_corpus._hms(eta)}",
+                file=sys.stderr,
+                flush=True,
+            )
     by_split = build_corpus.write_outputs(out, jobs, journal)
     for split, entries in by_split.items():
         print(f"{split}: {len(entries)} clips, {sum(e.duration for e in entries) / 3600:.2f} h", file=sys.stderr)
